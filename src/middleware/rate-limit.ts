@@ -1,0 +1,78 @@
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../context";
+import { ApiError } from "../errors";
+import { type Decision, LeaseClient, rateLimitHeaders } from "../rate-limit/lease-client";
+import type { RateLimiter } from "../rate-limit/rate-limiter-object";
+
+const WINDOW_MS = 60_000;
+
+// One per isolate: the leases it holds are what spares the Durable Object round trip.
+const clients = new WeakMap<object, LeaseClient>();
+
+function leaseClient(env: Cloudflare.Env): LeaseClient {
+  let client = clients.get(env.RATE_LIMITER);
+  if (!client) {
+    client = new LeaseClient(env.RATE_LIMITER as unknown as DurableObjectNamespace<RateLimiter>);
+    clients.set(env.RATE_LIMITER, client);
+  }
+  return client;
+}
+
+function apply(decision: Decision, res: Response): void {
+  for (const [name, value] of Object.entries(rateLimitHeaders(decision, WINDOW_MS))) {
+    res.headers.set(name, value);
+  }
+}
+
+// Per API credential (the key behind the token), so minting a new token resets nothing.
+export const rateLimitByCredential = createMiddleware<AppEnv>(async (c, next) => {
+  const config = c.get("config");
+  if (!config.rateLimitEnabled) return next();
+
+  const limit = config.rateLimitPerMinute;
+  const decision = await leaseClient(c.env).take(
+    `key:${c.get("caller").keyId}`,
+    {
+      limit,
+      windowMs: WINDOW_MS,
+      // A lease of 2 % of the budget keeps the waste of an idle isolate small.
+      maxLease: Math.max(1, Math.floor(limit / 50)),
+    },
+    c.get("logger"),
+  );
+  if (!decision.allowed) {
+    throw new ApiError(
+      "rate_limited",
+      `Rate limit of ${limit} requests per minute exceeded`,
+      null,
+      rateLimitHeaders(decision, WINDOW_MS),
+    );
+  }
+  await next();
+  apply(decision, c.res);
+});
+
+// Unauthenticated token exchange is limited per client address, exactly (no leases), so
+// secrets cannot be guessed at speed.
+export const rateLimitByAddress = createMiddleware<AppEnv>(async (c, next) => {
+  const config = c.get("config");
+  if (!config.rateLimitEnabled) return next();
+
+  const address = c.req.header("cf-connecting-ip") ?? "local";
+  const limit = config.tokenRateLimitPerMinute;
+  const decision = await leaseClient(c.env).take(
+    `ip:${address}`,
+    { limit, windowMs: WINDOW_MS, maxLease: 1 },
+    c.get("logger"),
+  );
+  if (!decision.allowed) {
+    throw new ApiError(
+      "rate_limited",
+      `Too many token requests from this address; limit is ${limit} per minute`,
+      null,
+      rateLimitHeaders(decision, WINDOW_MS),
+    );
+  }
+  await next();
+  apply(decision, c.res);
+});

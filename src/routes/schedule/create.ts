@@ -1,0 +1,109 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq, isNull } from "drizzle-orm";
+import type { Database } from "../../context";
+import { content } from "../../db/schema";
+import { ApiError } from "../../errors";
+import { authorize } from "../../middleware/authenticate";
+import { PLATFORMS } from "../../platforms/supported";
+import { type ContentStatus, canTransition } from "../../services/content-status";
+import { futureInstant } from "../../services/schedule-time";
+import { cancelOpenPosts, insertPosts } from "../../services/schedule-writes";
+import { toIso } from "../../time";
+import { PlatformList } from "../content/content-schema";
+import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
+import { Instant } from "../query-params";
+import { createRouter } from "../router";
+
+const CreateSchedule = z
+  .strictObject({
+    content_id: z.string().min(1).max(64).openapi({ example: "cnt_456" }),
+    platforms: PlatformList.openapi({ example: ["instagram", "twitter"] }),
+    scheduled_at: Instant.openapi({ example: "2026-03-16T14:00:00Z" }),
+  })
+  .openapi("CreateSchedule");
+
+const ScheduleCreated = z
+  .object({
+    schedule_id: z.string().openapi({ example: "scd_124" }),
+    status: z.literal("scheduled"),
+    platforms: z.array(z.enum(PLATFORMS)),
+    scheduled_at: z.string(),
+    posts: z.array(z.object({ id: z.string(), platform: z.enum(PLATFORMS) })),
+  })
+  .openapi("ScheduleCreated");
+
+const route = createRoute({
+  method: "post",
+  path: "/schedule",
+  tags: ["Scheduling"],
+  summary: "Schedule content on platforms at one instant (replaces its pending posts there)",
+  security: [{ bearer: [] }],
+  middleware: authorize("schedule:write"),
+  request: { body: jsonBody(CreateSchedule) },
+  responses: {
+    201: jsonResponse(ScheduleCreated, "One scheduled post per platform was created"),
+    ...errorResponses(400, 403, 409, 413, 415, 422),
+  },
+});
+
+async function schedulableContent(db: Database, workspaceId: string, id: string) {
+  const row = await db
+    .select()
+    .from(content)
+    .where(and(eq(content.id, id), eq(content.workspaceId, workspaceId), isNull(content.deletedAt)))
+    .get();
+  // The id is a field of the body, so an unknown one is a validation failure, not a 404.
+  if (!row) {
+    throw new ApiError("validation_failed", "Invalid value for: content_id", {
+      fields: [{ field: "content_id", message: "no such content in this workspace" }],
+    });
+  }
+  if (!canTransition(row.status as ContentStatus, "scheduled")) {
+    throw new ApiError("invalid_transition", `Content that is ${row.status} cannot be scheduled`, {
+      from: row.status,
+      to: "scheduled",
+    });
+  }
+  return row;
+}
+
+export const createScheduleRoute = createRouter().openapi(route, async (c) => {
+  const body = c.req.valid("json");
+  const { workspaceId } = c.get("caller");
+  const db = c.get("db");
+  const now = Date.now();
+
+  const at = futureInstant(body.scheduled_at, now);
+  const row = await schedulableContent(db, workspaceId, body.content_id);
+  const platforms = [...new Set([...row.platforms, ...body.platforms])];
+  const posts = insertPosts(db, {
+    workspaceId,
+    contentId: row.id,
+    platforms: body.platforms,
+    scheduledAt: at,
+    now,
+  });
+
+  await db.batch([
+    cancelOpenPosts(db, { workspaceId, contentId: row.id, platforms: body.platforms, now }),
+    posts.statement,
+    db
+      .update(content)
+      .set({ status: "scheduled", scheduledAt: at, platforms, updatedAt: now })
+      .where(and(eq(content.id, row.id), eq(content.workspaceId, workspaceId))),
+  ]);
+
+  return c.json(
+    {
+      schedule_id: posts.scheduleId,
+      status: "scheduled" as const,
+      platforms: body.platforms,
+      scheduled_at: toIso(at),
+      posts: posts.postIds.map((id, i) => ({
+        id,
+        platform: body.platforms[i] as (typeof PLATFORMS)[number],
+      })),
+    },
+    201,
+  );
+});

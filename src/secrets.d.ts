@@ -1,0 +1,7 @@
+// Secrets are not in wrangler.toml, so `wrangler types` cannot see them.
+// Locally they come from `.dev.vars`; in production from `wrangler secret put`.
+declare namespace Cloudflare {
+  interface Env {
+    JWT_SECRET: string;
+  }
+}

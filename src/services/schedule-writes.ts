@@ -1,0 +1,62 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Database } from "../context";
+import { scheduledPosts } from "../db/schema";
+import { newId } from "../ids";
+
+export type Statement = BatchItem<"sqlite">;
+
+// Posts that have not been handed to the publisher yet and can still be changed.
+export const OPEN_POST_STATUSES = ["pending"] as const;
+
+// A schedule can be this far in the past and still be accepted: the client's clock and the
+// request's trip over the network together may lag a little behind ours.
+export const SCHEDULE_GRACE_MS = 60_000;
+// Nothing further out than this; a year covers every campaign calendar we have seen.
+export const SCHEDULE_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
+
+export function insertPosts(
+  db: Database,
+  input: {
+    workspaceId: string;
+    contentId: string;
+    platforms: readonly string[];
+    scheduledAt: number;
+    now: number;
+  },
+): { scheduleId: string; postIds: string[]; statement: Statement } {
+  const scheduleId = newId("scd");
+  const rows = input.platforms.map((platform) => ({
+    id: newId("scd"),
+    scheduleId,
+    workspaceId: input.workspaceId,
+    contentId: input.contentId,
+    platform,
+    scheduledAt: input.scheduledAt,
+    status: "pending",
+    createdAt: input.now,
+    updatedAt: input.now,
+  }));
+  return {
+    scheduleId,
+    postIds: rows.map((r) => r.id),
+    statement: db.insert(scheduledPosts).values(rows),
+  };
+}
+
+// Cancels the content's posts that have not gone out, optionally only some platforms.
+export function cancelOpenPosts(
+  db: Database,
+  input: { workspaceId: string; contentId: string; platforms?: readonly string[]; now: number },
+): Statement {
+  const conditions = [
+    eq(scheduledPosts.workspaceId, input.workspaceId),
+    eq(scheduledPosts.contentId, input.contentId),
+    inArray(scheduledPosts.status, [...OPEN_POST_STATUSES]),
+  ];
+  if (input.platforms) conditions.push(inArray(scheduledPosts.platform, [...input.platforms]));
+  return db
+    .update(scheduledPosts)
+    .set({ status: "cancelled", updatedAt: input.now })
+    .where(and(...conditions));
+}
