@@ -7,7 +7,6 @@ export type Config = {
   rateLimitPerMinute: number;
   tokenRateLimitPerMinute: number;
   rateLimitEnabled: boolean;
-  keyPrefix: string;
 };
 
 const MIN_SECRET_BYTES = 32;
@@ -38,7 +37,6 @@ export function readConfig(env: Cloudflare.Env): Config {
       30,
     ),
     rateLimitEnabled: env.RATE_LIMIT_ENABLED !== "false",
-    keyPrefix: env.KEY_PREFIX || "mk_live_",
   };
   cache.set(env, config);
   return config;

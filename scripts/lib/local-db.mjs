@@ -4,6 +4,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+const [major, minor] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`Node ${process.versions.node} is too old: wrangler needs Node 22.12 or newer.`);
+  process.exit(1);
+}
+
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 const DATABASE = "momentik";
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -34,7 +40,7 @@ export function ensureDevVars() {
   writeFileSync(
     path,
     `# Local secrets for wrangler dev. Never commit this file.\nJWT_SECRET=${secret}\n` +
-      `KEY_PREFIX=mk_test_\nENVIRONMENT=development\n`,
+      `ENVIRONMENT=development\n`,
     { mode: 0o600 },
   );
   return true;

@@ -2,7 +2,6 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
 import { type Decision, LeaseClient, rateLimitHeaders } from "../rate-limit/lease-client";
-import type { RateLimiter } from "../rate-limit/rate-limiter-object";
 
 const WINDOW_MS = 60_000;
 
@@ -12,7 +11,7 @@ const clients = new WeakMap<object, LeaseClient>();
 function leaseClient(env: Cloudflare.Env): LeaseClient {
   let client = clients.get(env.RATE_LIMITER);
   if (!client) {
-    client = new LeaseClient(env.RATE_LIMITER as unknown as DurableObjectNamespace<RateLimiter>);
+    client = new LeaseClient(env.RATE_LIMITER);
     clients.set(env.RATE_LIMITER, client);
   }
   return client;
