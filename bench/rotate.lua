@@ -22,3 +22,14 @@ function request()
   next_index = next_index % #tokens + 1
   return wrk.format("GET", nil, { ["Authorization"] = token })
 end
+
+-- One JSON line for bench/lib/wrk.mjs, so it need not parse wrk's human-readable summary.
+function done(summary, latency, _requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON {"requests":%d,"duration_us":%d,"bytes":%d,"non2xx":%d,' ..
+      '"socket_errors":%d,"p50_us":%d,"p99_us":%d}\n',
+    summary.requests, summary.duration, summary.bytes, e.status,
+    e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end

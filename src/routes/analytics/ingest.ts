@@ -4,8 +4,10 @@ import { content, postMetrics } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
 import { authorize } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
 import { PLATFORMS } from "../../platforms/supported";
 import type { Statement } from "../../services/schedule-writes";
+import { IdempotencyHeader } from "../idempotency-header";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { Instant } from "../query-params";
 import { createRouter } from "../router";
@@ -38,8 +40,11 @@ const route = createRoute({
   tags: ["Analytics"],
   summary: "Record activity of content on a platform (increments, not running totals)",
   security: [{ bearer: [] }],
-  middleware: authorize("analytics:write"),
-  request: { body: jsonBody(IngestBody) },
+  middleware: [...authorize("analytics:write"), idempotent],
+  request: {
+    headers: IdempotencyHeader,
+    body: jsonBody(IngestBody),
+  },
   responses: {
     201: jsonResponse(z.object({ accepted: z.number().int() }), "All rows were stored"),
     ...errorResponses(400, 403, 413, 415, 422),

@@ -2,8 +2,10 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { content } from "../../db/schema";
 import { newId } from "../../ids";
 import { authorize } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
 import { futureInstant } from "../../services/schedule-time";
 import { insertPosts, type Statement } from "../../services/schedule-writes";
+import { IdempotencyHeader } from "../idempotency-header";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { Instant } from "../query-params";
 import { createRouter } from "../router";
@@ -31,8 +33,11 @@ const route = createRoute({
   tags: ["Content"],
   summary: "Create content; with a future scheduled_at it is scheduled on every platform",
   security: [{ bearer: [] }],
-  middleware: authorize("content:write"),
-  request: { body: jsonBody(CreateContent) },
+  middleware: [...authorize("content:write"), idempotent],
+  request: {
+    headers: IdempotencyHeader,
+    body: jsonBody(CreateContent),
+  },
   responses: {
     201: jsonResponse(ContentSchema, "The content as stored"),
     ...errorResponses(400, 403, 413, 415, 422),

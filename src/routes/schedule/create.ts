@@ -4,12 +4,14 @@ import type { Database } from "../../context";
 import { content } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { authorize } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
 import { PLATFORMS } from "../../platforms/supported";
 import { type ContentStatus, canTransition } from "../../services/content-status";
 import { futureInstant } from "../../services/schedule-time";
 import { cancelOpenPosts, insertPosts } from "../../services/schedule-writes";
 import { toIso } from "../../time";
 import { PlatformList } from "../content/content-schema";
+import { IdempotencyHeader } from "../idempotency-header";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { Instant } from "../query-params";
 import { createRouter } from "../router";
@@ -38,8 +40,11 @@ const route = createRoute({
   tags: ["Scheduling"],
   summary: "Schedule content on platforms at one instant (replaces its pending posts there)",
   security: [{ bearer: [] }],
-  middleware: authorize("schedule:write"),
-  request: { body: jsonBody(CreateSchedule) },
+  middleware: [...authorize("schedule:write"), idempotent],
+  request: {
+    headers: IdempotencyHeader,
+    body: jsonBody(CreateSchedule),
+  },
   responses: {
     201: jsonResponse(ScheduleCreated, "One scheduled post per platform was created"),
     ...errorResponses(400, 403, 409, 413, 415, 422),

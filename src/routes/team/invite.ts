@@ -6,7 +6,9 @@ import { invitations, memberships, users } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId, randomToken } from "../../ids";
 import { authorize } from "../../middleware/authenticate";
+import { idempotent } from "../../middleware/idempotency";
 import { toIso } from "../../time";
+import { IdempotencyHeader } from "../idempotency-header";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { createRouter } from "../router";
 
@@ -41,8 +43,11 @@ const route = createRoute({
   tags: ["Teams"],
   summary: "Invite someone to the workspace with a role and permissions",
   security: [{ bearer: [] }],
-  middleware: authorize("team:write"),
-  request: { body: jsonBody(InviteBody) },
+  middleware: [...authorize("team:write"), idempotent],
+  request: {
+    headers: IdempotencyHeader,
+    body: jsonBody(InviteBody),
+  },
   responses: {
     201: jsonResponse(Invitation, "The invitation, valid for 7 days"),
     ...errorResponses(400, 403, 409, 413, 415, 422),
