@@ -1,6 +1,13 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { base64url, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from "jose";
+import {
+  base64url,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+} from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { SCOPES } from "../src/auth/scopes";
@@ -304,9 +311,7 @@ describe("credentials that stop working", () => {
       ws.userId,
     );
 
-    expect((await json<VerifyBody>(await verify(ws.token))).permissions).toEqual([
-      "content:read",
-    ]);
+    expect((await json<VerifyBody>(await verify(ws.token))).permissions).toEqual(["content:read"]);
     const write = await api("/content", {
       method: "POST",
       token: ws.token,
@@ -469,7 +474,9 @@ describe("tokens that are refused with 401", () => {
   });
 
   it("refuses a token without its workspace claim", async () => {
-    const token = await signed(shared, { wsp: undefined }).setExpirationTime("5m").sign(secretKey());
+    const token = await signed(shared, { wsp: undefined })
+      .setExpirationTime("5m")
+      .sign(secretKey());
 
     await expectUnauthorized(await verify(token), "Token is missing required claims");
   });

@@ -2,7 +2,7 @@
 // environment can stretch them for a steadier number (e.g. BENCH_SECONDS=10).
 import { fileURLToPath } from "node:url";
 
-const int = (name, fallback) => {
+export const int = (name, fallback) => {
   const raw = process.env[name];
   const n = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);

@@ -8,7 +8,9 @@ const STATUSES = ["draft", "scheduled", "published", "archived"];
 
 export async function applyMigrations(db, root) {
   const dir = join(root, "migrations");
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     const statements = readFileSync(join(dir, file), "utf8")
       .split("--> statement-breakpoint")
       .map((s) => s.trim())
@@ -28,11 +30,9 @@ export async function seedWorkspaces(db, { keys, itemsPerWorkspace }) {
     const apiKey = `mk_test_${randomToken(24)}`;
     const secret = `sk_test_${randomToken(40)}`;
     const rows = [
-      db.prepare("INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)").bind(
-        ws,
-        `Bench workspace ${k}`,
-        now,
-      ),
+      db
+        .prepare("INSERT INTO workspaces (id, name, created_at) VALUES (?, ?, ?)")
+        .bind(ws, `Bench workspace ${k}`, now),
       db
         .prepare("INSERT INTO users (id, email, name, created_at) VALUES (?, ?, ?, ?)")
         .bind(user, `bench-${k}@example.test`, `Bench Owner ${k}`, now),

@@ -24,10 +24,14 @@ function toApiError(err: unknown): ApiError | null {
 
 export function handleError(err: unknown, c: Context<AppEnv>): Response {
   const requestId = c.get("requestId") ?? crypto.randomUUID();
+  // Set here as well as in requestContext: an error thrown while that middleware builds the
+  // request's services never returns to the line that would set it.
+  const idHeader = { "X-Request-Id": requestId };
   const known = toApiError(err);
   if (known) {
     return c.json(errorBody(known.code, known.message, known.details, requestId), known.status, {
       ...known.headers,
+      ...idHeader,
     });
   }
 
@@ -38,5 +42,6 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
   return c.json(
     errorBody("internal_error", "Something went wrong on our side", null, requestId),
     500,
+    idHeader,
   );
 }

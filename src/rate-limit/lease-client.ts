@@ -17,6 +17,8 @@ export type LimiterOptions = {
 
 const HOLD_MS = 1000;
 const MAX_BUCKETS = 10_000;
+// A request waits at most this long for another request's lease before asking itself.
+const MAX_WAIT_MS = 50;
 
 type Bucket = {
   tokens: number;
@@ -25,7 +27,9 @@ type Bucket = {
   resetAt: number;
   leaseSize: number;
   leasedAt: number;
-  pending: Promise<void> | null;
+  // Requests of this isolate asking the object right now, and requests waiting for them.
+  inFlight: number;
+  waiting: number;
   // Used only while the object cannot be reached; see `fallback`.
   fallbackCount: number;
   fallbackWindowEnd: number;
@@ -42,60 +46,74 @@ export class LeaseClient {
 
   async take(name: string, options: LimiterOptions, logger: Logger): Promise<Decision> {
     const bucket = this.bucket(name);
-
+    let waited = 0;
     for (;;) {
-      const now = Date.now();
-      if (bucket.tokens > 0 && now < bucket.expiresAt) {
+      if (bucket.tokens > 0 && Date.now() < bucket.expiresAt) {
         bucket.tokens -= 1;
-        return {
-          allowed: true,
-          limit: options.limit,
-          remaining: bucket.remainingAtObject + bucket.tokens,
-          resetAt: bucket.resetAt,
-        };
+        return this.allowed(bucket, options);
       }
-      // Concurrent requests of one isolate share one call to the object.
-      if (!bucket.pending) {
-        bucket.pending = this.refill(name, bucket, options).finally(() => {
-          bucket.pending = null;
-        });
-      }
-      const outcome = await bucket.pending.then(
-        () => null,
-        (err: unknown) => err,
-      );
-      if (outcome !== null) return this.fallback(name, bucket, options, outcome, logger);
-      if (bucket.tokens === 0) {
-        return {
-          allowed: false,
-          limit: options.limit,
-          remaining: 0,
-          resetAt: bucket.resetAt,
-        };
-      }
+      // While another request of this isolate is asking the object, wait for its lease
+      // rather than asking too. The wait is a timer of this request's own: awaiting the other
+      // request's promise would resume this one inside that request's I/O context, which the
+      // runtime refuses once that request has finished.
+      if (bucket.inFlight === 0 || waited >= MAX_WAIT_MS) break;
+      bucket.waiting += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      bucket.waiting -= 1;
+      waited += 1;
     }
+
+    let result: LeaseResult;
+    bucket.inFlight += 1;
+    try {
+      result = await this.lease(name, bucket, options);
+    } catch (err) {
+      return this.fallback(name, bucket, options, err, logger);
+    } finally {
+      bucket.inFlight -= 1;
+    }
+    if (result.granted === 0) {
+      return { allowed: false, limit: options.limit, remaining: 0, resetAt: result.resetAt };
+    }
+
+    const now = Date.now();
+    const expiresAt = now + HOLD_MS;
+    const live = bucket.tokens > 0 && now < bucket.expiresAt;
+    // Tokens of an older lease must not outlive their own hold, so a merged bucket keeps the
+    // earlier expiry; the newer tokens then lapse a little early, which only wastes them.
+    bucket.expiresAt = live ? Math.min(bucket.expiresAt, expiresAt) : expiresAt;
+    bucket.tokens = (live ? bucket.tokens : 0) + result.granted - 1;
+    bucket.remainingAtObject = result.remaining;
+    bucket.resetAt = result.resetAt;
+    return this.allowed(bucket, options);
   }
 
-  private async refill(name: string, bucket: Bucket, options: LimiterOptions): Promise<void> {
+  private allowed(bucket: Bucket, options: LimiterOptions): Decision {
+    return {
+      allowed: true,
+      limit: options.limit,
+      remaining: bucket.remainingAtObject + bucket.tokens,
+      resetAt: bucket.resetAt,
+    };
+  }
+
+  private async lease(name: string, bucket: Bucket, options: LimiterOptions) {
     const now = Date.now();
-    // Grow the lease while the previous one ran out well inside its hold; shrink otherwise.
+    // Size the lease to the demand in sight: the requests waiting now, or twice the last
+    // lease when that one ran out well inside its hold; one when the isolate is quiet.
     const busy = bucket.leasedAt > 0 && now - bucket.leasedAt < HOLD_MS / 2;
-    const size = busy ? Math.min(options.maxLease, bucket.leaseSize * 2) : 1;
+    const wanted = Math.max(1 + bucket.waiting, busy ? bucket.leaseSize * 2 : 1);
+    const size = Math.min(options.maxLease, wanted);
+    bucket.leaseSize = Math.max(1, size);
+    bucket.leasedAt = now;
 
     const stub = this.namespace.get(this.namespace.idFromName(name));
-    const result: LeaseResult = await stub.lease({
+    return stub.lease({
       requested: size,
       limit: options.limit,
       windowMs: options.windowMs,
       holdMs: HOLD_MS,
     });
-
-    bucket.leaseSize = Math.max(1, size);
-    bucket.leasedAt = Date.now();
-    bucket.tokens = result.granted;
-    bucket.expiresAt = bucket.leasedAt + HOLD_MS;
-    bucket.remainingAtObject = result.remaining;
-    bucket.resetAt = result.resetAt;
   }
 
   // When the object cannot be reached the API stays up: each isolate enforces the limit on
@@ -138,7 +156,8 @@ export class LeaseClient {
         resetAt: 0,
         leaseSize: 1,
         leasedAt: 0,
-        pending: null,
+        inFlight: 0,
+        waiting: 0,
         fallbackCount: 0,
         fallbackWindowEnd: 0,
       };
@@ -150,7 +169,7 @@ export class LeaseClient {
   private evictIdle(): void {
     const now = Date.now();
     for (const [name, b] of this.buckets) {
-      if (!b.pending && now >= b.expiresAt) this.buckets.delete(name);
+      if (now >= b.expiresAt && b.inFlight === 0) this.buckets.delete(name);
     }
   }
 }
