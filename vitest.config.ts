@@ -9,6 +9,11 @@ export default defineConfig({
         bindings: {
           JWT_SECRET: "test-signing-secret-that-is-long-enough-0123456789",
           ENVIRONMENT: "test",
+          CREDENTIAL_KEYS: `test2:${Buffer.alloc(32, 2).toString("base64")},test1:${Buffer.alloc(32, 1).toString("base64")}`,
+          // Platform calls in tests are answered by an intercepted fetch, never the internet.
+          TWITTER_API_BASE: "https://standin.test/x",
+          LINKEDIN_API_BASE: "https://standin.test/linkedin",
+          INSTAGRAM_API_BASE: "https://standin.test/instagram",
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },

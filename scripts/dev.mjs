@@ -1,17 +1,20 @@
-// `npm run dev`: set up the local database once, then run the Worker on port 8787.
+// `npm run dev`: set up the local database once, then run the platform stand-in on :8788 and
+// the Worker on :8787 (with scheduled-event testing), until Ctrl-C.
 import { spawn } from "node:child_process";
 import {
   applyMigrations,
   createKeySql,
+  demoAccountsSql,
   ensureDevVars,
   newId,
   query,
   root,
   scopes,
   sqlText,
+  standinUrl,
 } from "./lib/local-db.mjs";
 
-if (ensureDevVars()) console.log("Created .dev.vars with a random JWT_SECRET.");
+if (ensureDevVars()) console.log("Wrote missing settings to .dev.vars (secrets are random).");
 
 applyMigrations();
 
@@ -34,10 +37,12 @@ if (existing.length === 0) {
       `(${sqlText(workspaceId)}, ${sqlText(userId)}, 'owner', ` +
       `${sqlText(JSON.stringify(scopes()))}, ${now});`,
     key.sql,
+    await demoAccountsSql(workspaceId, now),
   ].join("\n");
   query(sql);
   console.log(`
-Demo workspace ${workspaceId} is ready. Its API credential (the secret is shown only now):
+Demo workspace ${workspaceId} is ready, with one account per platform connected to the
+local stand-in at ${standinUrl}. Its API credential (the secret is shown only now):
 
   api_key: ${key.publicKey}
   secret:  ${key.secret}
@@ -47,9 +52,17 @@ Get a token:
     -d '{"api_key":"${key.publicKey}","secret":"${key.secret}"}'
 `);
 } else {
+  const { workspace } = existing[0];
+  const accounts = query(
+    `SELECT count(*) AS n FROM accounts WHERE workspace_id = ${sqlText(workspace)}`,
+  );
+  if (accounts[0].n === 0) {
+    query(await demoAccountsSql(workspace, Date.now()));
+    console.log("Connected one demo account per platform to the local stand-in.");
+  }
   console.log(
     `
-The local database already has workspace ${existing[0].workspace}` +
+The local database already has workspace ${workspace}` +
       (existing[0].key ? ` with API key ${existing[0].key}.` : ".") +
       `
 Its secret was shown when it was created. For a new key and secret: npm run keys:create
@@ -57,9 +70,44 @@ Its secret was shown when it was created. For a new key and secret: npm run keys
   );
 }
 
-const dev = spawn("npx", ["wrangler", "dev", "--port", "8787", "--test-scheduled"], {
-  cwd: root,
-  stdio: "inherit",
-});
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+const children = [
+  spawn("npx", ["wrangler", "dev", "-c", "standin/wrangler.toml", "--port", "8788"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  }),
+  spawn("npx", ["wrangler", "dev", "--port", "8787", "--test-scheduled"], {
+    cwd: root,
+    stdio: "inherit",
+  }),
+];
+
+// `wrangler dev` runs no Cron Trigger by itself; --test-scheduled exposes /__scheduled, so fire
+// it at the top of every minute, as production does, and scheduled posts go out on their own.
+const tick = async () => {
+  try {
+    await fetch("http://127.0.0.1:8787/__scheduled?cron=*+*+*+*+*");
+  } catch {
+    // The server is still starting; the next minute tries again.
+  }
+};
+let ticker;
+const firstTick = setTimeout(
+  () => {
+    tick();
+    ticker = setInterval(tick, 60_000);
+  },
+  60_000 - (Date.now() % 60_000),
+);
+
+const stop = (signal) => {
+  clearTimeout(firstTick);
+  clearInterval(ticker);
+  for (const child of children) child.kill(signal);
+};
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(signal));
+for (const child of children) {
+  child.on("exit", (code) => {
+    stop("SIGTERM");
+    process.exit(code ?? 0);
+  });
+}

@@ -6,6 +6,10 @@ import { ApiError } from "./errors";
 import { handleError } from "./middleware/error-handler";
 import { notFoundOrMethodNotAllowed } from "./middleware/method-not-allowed";
 import { requestContext } from "./middleware/request-context";
+import { connectAccountRoute } from "./routes/accounts/connect";
+import { disconnectAccountRoute } from "./routes/accounts/disconnect";
+import { listAccountsRoute } from "./routes/accounts/list";
+import { updateAccountRoute } from "./routes/accounts/update";
 import { ingestMetricsRoute } from "./routes/analytics/ingest";
 import { performanceRoute } from "./routes/analytics/performance";
 import { trendsRoute } from "./routes/analytics/trends";
@@ -15,9 +19,12 @@ import { createContentRoute } from "./routes/content/create";
 import { deleteContentRoute } from "./routes/content/delete";
 import { getContentRoute } from "./routes/content/get";
 import { listContentRoute } from "./routes/content/list";
+import { publishContentRoute } from "./routes/content/publish";
 import { updateContentRoute } from "./routes/content/update";
 import { createRouter } from "./routes/router";
+import { cancelScheduledPostRoute } from "./routes/schedule/cancel";
 import { createScheduleRoute } from "./routes/schedule/create";
+import { getScheduledPostRoute } from "./routes/schedule/get";
 import { listScheduleRoute } from "./routes/schedule/list";
 import { inviteRoute } from "./routes/team/invite";
 import { membersRoute } from "./routes/team/members";
@@ -51,6 +58,13 @@ function buildApi() {
     ingestMetricsRoute,
     membersRoute,
     inviteRoute,
+    listAccountsRoute,
+    connectAccountRoute,
+    updateAccountRoute,
+    disconnectAccountRoute,
+    getScheduledPostRoute,
+    cancelScheduledPostRoute,
+    publishContentRoute,
   ]) {
     api.route("/", router);
   }

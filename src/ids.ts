@@ -1,6 +1,16 @@
 const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
 
-export type IdPrefix = "wsp" | "usr" | "key" | "cnt" | "scd" | "inv" | "met" | "whk" | "evt";
+export type IdPrefix =
+  | "acc"
+  | "wsp"
+  | "usr"
+  | "key"
+  | "cnt"
+  | "scd"
+  | "inv"
+  | "met"
+  | "whk"
+  | "evt";
 
 // Uniform over the alphabet: 256 % 36 = 4, so bytes at or above 252 are redrawn.
 export function randomToken(length: number): string {

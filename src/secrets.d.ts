@@ -5,3 +5,9 @@ declare namespace Cloudflare {
     JWT_SECRET: string;
   }
 }
+declare namespace Cloudflare {
+  interface Env {
+    // "id:base64" pairs of 32-byte AES-GCM keys for account credentials; the first is current.
+    CREDENTIAL_KEYS: string;
+  }
+}

@@ -1,7 +1,18 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { handlePublishBatch, PUBLISH_QUEUE } from "../src/publishing/queue-handler";
+import { createStandin, type Standin } from "../standin/src/handler";
 import { expectError, expectFieldError } from "./helpers/api-errors";
-import { api, createWorkspace, inHours, json, type Workspace } from "./helpers/fixtures";
+import { dayAhead } from "./helpers/dates";
+import {
+  api,
+  connectAccounts,
+  createWorkspace,
+  inHours,
+  json,
+  type Workspace,
+} from "./helpers/fixtures";
 
 type Content = {
   id: string;
@@ -9,6 +20,7 @@ type Content = {
   description: string;
   status: string;
   platforms: string[];
+  media: { url: string; type: string }[];
   scheduled_at: string | null;
   published_at: string | null;
   created_at: string;
@@ -28,6 +40,8 @@ type Post = {
 };
 
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+// Instagram needs exactly one image or video to schedule; the other platforms accept media.
+const IMAGE = { url: "https://cdn.example.test/a.jpg", type: "image" };
 
 async function createContent(ws: Workspace, body: Record<string, unknown>): Promise<Content> {
   const res = await api("/content", { method: "POST", token: ws.token, body });
@@ -54,6 +68,41 @@ async function postsOf(ws: Workspace, contentId: string): Promise<Post[]> {
   return body.scheduled_posts.filter((p) => p.content_id === contentId);
 }
 
+// Runs the publishing queue consumer on the content's queued posts, against the platform
+// stand-in instead of the internet. Tests call this on every post they queue, so the test
+// pool's own queue consumer, which also receives the messages, finds them settled and skips
+// them rather than trying a platform.
+async function deliverQueued(ws: Workspace, contentId: string): Promise<Standin> {
+  const queued = (await postsOf(ws, contentId)).filter((p) => p.status === "queued");
+  expect(queued.length).toBeGreaterThan(0);
+  const standin = createStandin();
+  const batch = createMessageBatch(
+    PUBLISH_QUEUE,
+    queued.map((p) => ({
+      id: `msg-${p.id}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: { post_id: p.id, workspace_id: ws.workspaceId },
+    })),
+  );
+  const ctx = createExecutionContext();
+  await handlePublishBatch(batch, env, standin.fetch);
+  const result = await getQueueResult(batch, ctx);
+  expect(result.explicitAcks.sort()).toEqual(queued.map((p) => `msg-${p.id}`).sort());
+  return standin;
+}
+
+// Publishes for real: PUT status published queues the posts, then the consumer delivers them.
+async function publishThroughPlatforms(ws: Workspace, id: string): Promise<Content> {
+  const res = await update(ws, id, { status: "published" });
+  const text = await res.text();
+  expect(res.status, text).toBe(202);
+  await deliverQueued(ws, id);
+  const stored = await json<Content>(await api(`/content/${id}`, { token: ws.token }));
+  expect(stored.status).toBe("published");
+  return stored;
+}
+
 // Pins creation times so ordering does not depend on how fast the requests ran.
 async function setCreatedAt(id: string, ms: number): Promise<void> {
   await env.DB.prepare("UPDATE content SET created_at = ? WHERE id = ?").bind(ms, id).run();
@@ -73,6 +122,7 @@ describe("POST /content", () => {
       title: "New Campaign",
       description: "Campaign description",
       platforms: ["instagram", "linkedin"],
+      media: [IMAGE],
       scheduled_at: at,
     });
     expect(body).toMatchObject({
@@ -80,6 +130,7 @@ describe("POST /content", () => {
       description: "Campaign description",
       status: "scheduled",
       platforms: ["instagram", "linkedin"],
+      media: [IMAGE],
       scheduled_at: at.replace(/\.\d{3}Z$/, "Z"),
       published_at: null,
     });
@@ -175,6 +226,86 @@ describe("POST /content", () => {
       body: { title: "Far away", platforms: ["instagram"], scheduled_at: inHours(24 * 400) },
     });
     await expectFieldError(res, 422, "validation_failed", "scheduled_at");
+  });
+
+  it("refuses to schedule Instagram without media with 422 naming media, storing nothing", async () => {
+    const own = await createWorkspace();
+    const res = await api("/content", {
+      method: "POST",
+      token: own.token,
+      body: { title: "No picture", platforms: ["instagram"], scheduled_at: inHours(5) },
+    });
+    const body = await expectFieldError(res, 422, "validation_failed", "media");
+    expect(body.error.details).toEqual({
+      fields: [{ field: "media", message: "instagram: Instagram needs an image or a video" }],
+    });
+    expect((await list(own)).pagination.total).toBe(0);
+    expect(
+      (await json<{ scheduled_posts: Post[] }>(await api("/schedule", { token: own.token })))
+        .scheduled_posts,
+    ).toEqual([]);
+  });
+
+  it("keeps Instagram content without media as a draft when nothing is scheduled", async () => {
+    const body = await createContent(ws, { title: "Picture later", platforms: ["instagram"] });
+    expect(body).toMatchObject({ status: "draft", media: [] });
+  });
+
+  it("refuses to schedule on a platform with no connected account with 422", async () => {
+    const own = await createWorkspace({ accounts: ["twitter"] });
+    const res = await api("/content", {
+      method: "POST",
+      token: own.token,
+      body: { title: "Everywhere", platforms: ["twitter", "linkedin"], scheduled_at: inHours(5) },
+    });
+    const body = await expectFieldError(res, 422, "validation_failed", "platforms");
+    expect(body.error.details).toEqual({
+      fields: [{ field: "platforms", message: "linkedin is not connected to this workspace" }],
+    });
+    expect((await list(own)).pagination.total).toBe(0);
+  });
+
+  it("refuses to schedule through an account that needs re-authorising with 422", async () => {
+    const own = await createWorkspace({ accounts: [] });
+    await connectAccounts(own, ["linkedin"], { status: "needs_reauth" });
+    const res = await api("/content", {
+      method: "POST",
+      token: own.token,
+      body: { title: "Stale token", platforms: ["linkedin"], scheduled_at: inHours(5) },
+    });
+    const body = await expectFieldError(res, 422, "validation_failed", "platforms");
+    expect(JSON.stringify(body.error.details)).toContain("needs re-authorising");
+    expect((await list(own)).pagination.total).toBe(0);
+  });
+
+  it("refuses X text over 280 characters when scheduling with 422", async () => {
+    const res = await api("/content", {
+      method: "POST",
+      token: ws.token,
+      // Title, blank line, description: 1 + 2 + 278 = 281 characters as X counts them.
+      body: {
+        title: "T",
+        description: "a".repeat(278),
+        platforms: ["twitter"],
+        scheduled_at: inHours(5),
+      },
+    });
+    const body = await expectFieldError(res, 422, "validation_failed", "text");
+    expect(JSON.stringify(body.error.details)).toContain("this has 281");
+  });
+
+  it.each([
+    ["media that is not a list", { media: IMAGE }],
+    ["media without a type", { media: [{ url: IMAGE.url }] }],
+    ["media of an unknown type", { media: [{ url: IMAGE.url, type: "gif" }] }],
+    [
+      "media with a URL that is not http(s)",
+      { media: [{ url: "ftp://x.test/a.jpg", type: "image" }] },
+    ],
+  ])("refuses %s with 422 naming media", async (_name, change) => {
+    const body = { title: "Valid", platforms: ["twitter"], ...change };
+    const res = await api("/content", { method: "POST", token: ws.token, body });
+    await expectFieldError(res, 422, "validation_failed", "media");
   });
 
   it("refuses a body that is not JSON", async () => {
@@ -310,9 +441,13 @@ describe("GET /content", () => {
         byTitle[title] = await createContent(own, { title, platforms });
       }
       const published = byTitle["1000 real"] as Content;
-      expect((await update(own, published.id, { status: "published" })).status).toBe(200);
+      await publishThroughPlatforms(own, published.id);
       const scheduled = byTitle.axb as Content;
-      const res = await update(own, scheduled.id, { status: "scheduled", scheduled_at: inHours(5) });
+      const res = await update(own, scheduled.id, {
+        status: "scheduled",
+        scheduled_at: inHours(5),
+        media: [IMAGE],
+      });
       expect(res.status).toBe(200);
     });
 
@@ -344,9 +479,7 @@ describe("GET /content", () => {
     });
 
     it("treats a backslash in q as a literal character", async () => {
-      expect(titles(await list(own, `?q=${encodeURIComponent("k\\s")}`))).toEqual([
-        "back\\slash",
-      ]);
+      expect(titles(await list(own, `?q=${encodeURIComponent("k\\s")}`))).toEqual(["back\\slash"]);
     });
 
     it("matches any part of the title", async () => {
@@ -413,19 +546,89 @@ describe("PUT /content/{id}", () => {
     expect(body.description).toBe("");
   });
 
-  it("publishes a draft and records when", async () => {
-    const created = await createContent(ws, { title: "Publish me", platforms: ["twitter"] });
-    const before = Date.now();
+  it("answers 202 to status published and queues one post per platform", async () => {
+    const created = await createContent(ws, {
+      title: "Publish me",
+      platforms: ["twitter", "linkedin"],
+    });
     const res = await update(ws, created.id, { title: "Published", status: "published" });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     const body = await json<Content>(res);
-    expect(body).toMatchObject({ title: "Published", status: "published" });
-    expect(Date.parse(body.published_at as string)).toBeGreaterThanOrEqual(before - 1000);
+    // The content's true state: on its way to the platforms, not published yet.
+    expect(body).toMatchObject({
+      id: created.id,
+      title: "Published",
+      status: "scheduled",
+      published_at: null,
+    });
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: ws.token }));
+    expect(stored).toMatchObject({ title: "Published", status: "scheduled", published_at: null });
+    const posts = await postsOf(ws, created.id);
+    expect(posts.map((p) => [p.platform, p.status]).sort()).toEqual([
+      ["linkedin", "queued"],
+      ["twitter", "queued"],
+    ]);
+    await deliverQueued(ws, created.id);
+  });
+
+  it("becomes published, with the time, once the platforms accept the posts", async () => {
+    const created = await createContent(ws, { title: "Publish me too", platforms: ["twitter"] });
+    const before = Date.now();
+    const res = await update(ws, created.id, { title: "Out now", status: "published" });
+    expect(res.status).toBe(202);
+    const standin = await deliverQueued(ws, created.id);
+
+    expect(standin.requests.map((r) => [r.path, JSON.parse(r.body)])).toEqual([
+      ["/x/2/tweets", { text: "Out now" }],
+    ]);
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: ws.token }));
+    expect(stored).toMatchObject({ title: "Out now", status: "published" });
+    expect(Date.parse(stored.published_at as string)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await postsOf(ws, created.id)).map((p) => p.status)).toEqual(["published"]);
+  });
+
+  it("publishes failed content again", async () => {
+    const created = await createContent(ws, { title: "Second try", platforms: ["twitter"] });
+    // Only the publisher sets `failed`; the state it leaves is written straight in D1.
+    await env.DB.prepare("UPDATE content SET status = 'failed' WHERE id = ?")
+      .bind(created.id)
+      .run();
+    const res = await update(ws, created.id, { status: "published" });
+    expect(res.status).toBe(202);
+    expect((await json<Content>(res)).status).toBe("scheduled");
+    expect((await postsOf(ws, created.id)).map((p) => p.status)).toEqual(["queued"]);
+    await deliverQueued(ws, created.id);
+  });
+
+  it("refuses status published for a platform with no connected account", async () => {
+    const own = await createWorkspace({ accounts: ["twitter"] });
+    const created = await createContent(own, {
+      title: "Nowhere to go",
+      platforms: ["twitter", "linkedin"],
+    });
+    const res = await update(own, created.id, { status: "published" });
+    const body = await expectFieldError(res, 422, "validation_failed", "platforms");
+    expect(JSON.stringify(body.error.details)).toContain("linkedin is not connected");
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: own.token }));
+    expect(stored).toEqual(created);
+    expect(await postsOf(own, created.id)).toEqual([]);
+  });
+
+  it("refuses status published for text a platform would refuse", async () => {
+    const created = await createContent(ws, {
+      title: "T",
+      description: "a".repeat(278),
+      platforms: ["twitter"],
+    });
+    const res = await update(ws, created.id, { status: "published" });
+    const body = await expectFieldError(res, 422, "validation_failed", "text");
+    expect(JSON.stringify(body.error.details)).toContain("this has 281");
+    expect(await postsOf(ws, created.id)).toEqual([]);
   });
 
   it("refuses to move published content back to draft with 409 invalid_transition", async () => {
     const created = await createContent(ws, { title: "Out already", platforms: ["twitter"] });
-    expect((await update(ws, created.id, { status: "published" })).status).toBe(200);
+    await publishThroughPlatforms(ws, created.id);
     const body = await expectError(
       await update(ws, created.id, { status: "draft" }),
       409,
@@ -438,10 +641,11 @@ describe("PUT /content/{id}", () => {
 
   it("refuses to schedule published content", async () => {
     const created = await createContent(ws, { title: "Out", platforms: ["twitter"] });
-    expect((await update(ws, created.id, { status: "published" })).status).toBe(200);
+    await publishThroughPlatforms(ws, created.id);
     const res = await update(ws, created.id, { status: "scheduled", scheduled_at: inHours(3) });
     await expectError(res, 409, "invalid_transition");
-    expect(await postsOf(ws, created.id)).toEqual([]);
+    // Only the post that went out; nothing new was scheduled.
+    expect((await postsOf(ws, created.id)).map((p) => p.status)).toEqual(["published"]);
   });
 
   it("moves archived content back to draft", async () => {
@@ -456,6 +660,7 @@ describe("PUT /content/{id}", () => {
     const created = await createContent(ws, {
       title: "Unschedule me",
       platforms: ["instagram", "linkedin"],
+      media: [IMAGE],
       scheduled_at: inHours(6),
     });
     expect((await postsOf(ws, created.id)).map((p) => p.status)).toEqual(["pending", "pending"]);
@@ -467,22 +672,62 @@ describe("PUT /content/{id}", () => {
     expect(posts.every((p) => p.status === "cancelled")).toBe(true);
   });
 
+  it("cancels pending posts when scheduled content is published by hand", async () => {
+    const created = await createContent(ws, {
+      title: "Publish early",
+      platforms: ["twitter"],
+      scheduled_at: inHours(6),
+    });
+    const [pending] = await postsOf(ws, created.id);
+    const res = await update(ws, created.id, { status: "published" });
+    expect(res.status).toBe(202);
+    const posts = await postsOf(ws, created.id);
+    expect(posts.map((p) => [p.id === pending?.id ? "earlier" : "new", p.status]).sort()).toEqual([
+      ["earlier", "cancelled"],
+      ["new", "queued"],
+    ]);
+    await deliverQueued(ws, created.id);
+  });
+
+  it("refuses to set the publisher-only status failed", async () => {
+    const created = await createContent(ws, { title: "Fine", platforms: ["twitter"] });
+    await expectError(
+      await update(ws, created.id, { status: "failed" }),
+      409,
+      "invalid_transition",
+    );
+  });
+
   it("schedules a draft when given a status and a future time", async () => {
     const created = await createContent(ws, { title: "Later", platforms: ["webhook"] });
-    const at = "2027-01-01T10:00:00+05:30";
+    const at = `${dayAhead(30)}T10:00:00+05:30`;
     const res = await update(ws, created.id, { status: "scheduled", scheduled_at: at });
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({
       status: "scheduled",
-      scheduled_at: "2027-01-01T04:30:00Z",
+      scheduled_at: `${dayAhead(30)}T04:30:00Z`,
     });
     const posts = await postsOf(ws, created.id);
     expect(posts).toEqual([
       expect.objectContaining({
         platform: "webhook",
         status: "pending",
-        scheduled_at: "2027-01-01T04:30:00Z",
+        scheduled_at: `${dayAhead(30)}T04:30:00Z`,
       }),
+    ]);
+  });
+
+  it("schedules a draft at the time stored by an earlier update", async () => {
+    const created = await createContent(ws, { title: "Two steps", platforms: ["linkedin"] });
+    const at = `${dayAhead(31)}T09:00:00Z`;
+    const first = await json<Content>(await update(ws, created.id, { scheduled_at: at }));
+    expect(first).toMatchObject({ status: "draft", scheduled_at: at });
+    expect(await postsOf(ws, created.id)).toEqual([]);
+    const second = await json<Content>(await update(ws, created.id, { status: "scheduled" }));
+    expect(second).toMatchObject({ status: "scheduled", scheduled_at: at });
+    const posts = await postsOf(ws, created.id);
+    expect(posts.map((p) => [p.platform, p.status, p.scheduled_at])).toEqual([
+      ["linkedin", "pending", at],
     ]);
   });
 
@@ -490,6 +735,7 @@ describe("PUT /content/{id}", () => {
     const created = await createContent(ws, {
       title: "Move me",
       platforms: ["instagram", "twitter"],
+      media: [IMAGE],
       scheduled_at: inHours(10),
     });
     const old = await postsOf(ws, created.id);
@@ -511,6 +757,7 @@ describe("PUT /content/{id}", () => {
     const created = await createContent(ws, {
       title: "Other networks",
       platforms: ["instagram"],
+      media: [IMAGE],
       scheduled_at: inHours(10),
     });
     const res = await update(ws, created.id, { platforms: ["linkedin", "webhook"] });
@@ -524,6 +771,7 @@ describe("PUT /content/{id}", () => {
     const created = await createContent(ws, {
       title: "Stay put",
       platforms: ["instagram"],
+      media: [IMAGE],
       scheduled_at: inHours(10),
     });
     const res = await update(ws, created.id, { scheduled_at: inHours(-1) });
@@ -532,6 +780,61 @@ describe("PUT /content/{id}", () => {
     expect(posts.map((p) => [p.status, p.scheduled_at])).toEqual([
       ["pending", created.scheduled_at],
     ]);
+  });
+
+  it("refuses to schedule Instagram content without media, then schedules it with media", async () => {
+    const created = await createContent(ws, { title: "Needs a picture", platforms: ["instagram"] });
+    const at = inHours(8);
+    const refused = await update(ws, created.id, { status: "scheduled", scheduled_at: at });
+    await expectFieldError(refused, 422, "validation_failed", "media");
+    expect(await json(await api(`/content/${created.id}`, { token: ws.token }))).toEqual(created);
+    expect(await postsOf(ws, created.id)).toEqual([]);
+
+    const res = await update(ws, created.id, {
+      status: "scheduled",
+      scheduled_at: at,
+      media: [IMAGE],
+    });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ status: "scheduled", media: [IMAGE] });
+    expect((await postsOf(ws, created.id)).map((p) => [p.platform, p.status])).toEqual([
+      ["instagram", "pending"],
+    ]);
+  });
+
+  it("refuses to schedule on a platform with no connected account with 422", async () => {
+    const own = await createWorkspace({ accounts: ["twitter"] });
+    const created = await createContent(own, { title: "Where?", platforms: ["linkedin"] });
+    const res = await update(own, created.id, { status: "scheduled", scheduled_at: inHours(8) });
+    await expectFieldError(res, 422, "validation_failed", "platforms");
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: own.token }));
+    expect(stored.status).toBe("draft");
+    expect(await postsOf(own, created.id)).toEqual([]);
+  });
+
+  it("refuses a new text for scheduled content that its platform would refuse", async () => {
+    const created = await createContent(ws, {
+      title: "Short",
+      platforms: ["twitter"],
+      scheduled_at: inHours(8),
+    });
+    const res = await update(ws, created.id, { title: "T", description: "a".repeat(278) });
+    await expectFieldError(res, 422, "validation_failed", "text");
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: ws.token }));
+    expect(stored).toMatchObject({ title: "Short", description: "", status: "scheduled" });
+  });
+
+  it("refuses to remove the media of scheduled Instagram content", async () => {
+    const created = await createContent(ws, {
+      title: "Keep the picture",
+      platforms: ["instagram"],
+      media: [IMAGE],
+      scheduled_at: inHours(8),
+    });
+    const res = await update(ws, created.id, { media: [] });
+    await expectFieldError(res, 422, "validation_failed", "media");
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: ws.token }));
+    expect(stored.media).toEqual([IMAGE]);
   });
 
   it("refuses status scheduled without a scheduled_at with 422", async () => {
@@ -568,22 +871,70 @@ describe("PUT /content/{id}", () => {
   });
 });
 
+describe("POST /content/{id}/publish", () => {
+  type Publishing = { content: Content; posts: (Post & { account_id: string | null })[] };
+
+  it("answers 202 with the content as it is and one queued post per platform", async () => {
+    const own = await createWorkspace({ accounts: [] });
+    const [twitter, linkedin] = await connectAccounts(own, ["twitter", "linkedin"]);
+    const created = await createContent(own, {
+      title: "Right now",
+      platforms: ["twitter", "linkedin"],
+    });
+    const res = await api(`/content/${created.id}/publish`, { method: "POST", token: own.token });
+    expect(res.status).toBe(202);
+    const body = await json<Publishing>(res);
+    expect(body.content).toMatchObject({ id: created.id, status: "scheduled", published_at: null });
+    expect(body.posts.map((p) => [p.platform, p.account_id, p.status]).sort()).toEqual([
+      ["linkedin", linkedin?.id, "queued"],
+      ["twitter", twitter?.id, "queued"],
+    ]);
+    const listed = await postsOf(own, created.id);
+    expect(listed.map((p) => p.id).sort()).toEqual(body.posts.map((p) => p.id).sort());
+    expect(listed.every((p) => p.status === "queued")).toBe(true);
+
+    await deliverQueued(own, created.id);
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: own.token }));
+    expect(stored.status).toBe("published");
+  });
+
+  it("refuses published content with 409 and posts nothing again", async () => {
+    const created = await createContent(ws, { title: "Done", platforms: ["twitter"] });
+    await publishThroughPlatforms(ws, created.id);
+    const res = await api(`/content/${created.id}/publish`, { method: "POST", token: ws.token });
+    try {
+      await expectError(res, 409, "invalid_transition");
+      expect((await postsOf(ws, created.id)).map((p) => p.status)).toEqual(["published"]);
+    } finally {
+      // Whatever src queued is delivered to the stand-in, not left for the pool's consumer.
+      const queued = (await postsOf(ws, created.id)).filter((p) => p.status === "queued");
+      if (queued.length > 0) await deliverQueued(ws, created.id);
+    }
+  });
+
+  it("refuses Instagram without media with 422 and queues nothing", async () => {
+    const created = await createContent(ws, { title: "Bare", platforms: ["instagram"] });
+    const res = await api(`/content/${created.id}/publish`, { method: "POST", token: ws.token });
+    await expectFieldError(res, 422, "validation_failed", "media");
+    expect(await postsOf(ws, created.id)).toEqual([]);
+    const stored = await json<Content>(await api(`/content/${created.id}`, { token: ws.token }));
+    expect(stored.status).toBe("draft");
+  });
+});
+
 describe("DELETE /content/{id}", () => {
   it("deletes the item, cancels its pending posts and hides it everywhere", async () => {
     const created = await createContent(ws, {
       title: "Remove me",
       platforms: ["instagram", "twitter"],
+      media: [IMAGE],
       scheduled_at: inHours(12),
     });
     const res = await api(`/content/${created.id}`, { method: "DELETE", token: ws.token });
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ success: true, message: "Content deleted successfully" });
 
-    await expectError(
-      await api(`/content/${created.id}`, { token: ws.token }),
-      404,
-      "not_found",
-    );
+    await expectError(await api(`/content/${created.id}`, { token: ws.token }), 404, "not_found");
     const listed = await list(ws, "?per_page=100");
     expect(listed.data.map((c) => c.id)).not.toContain(created.id);
     const posts = await postsOf(ws, created.id);

@@ -1,6 +1,6 @@
 // Helpers for the local D1 database that `wrangler dev` uses (.wrangler/state).
 import { execFileSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, webcrypto } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -33,18 +33,42 @@ export function applyMigrations() {
   });
 }
 
+const STANDIN = "http://127.0.0.1:8788";
+
+// Local settings: secrets made here once, and platform base URLs pointing at the stand-in.
+// Lines already present are kept, so a person's own edits survive.
+const DEV_VARS = {
+  JWT_SECRET: () => randomBytes(32).toString("hex"),
+  CREDENTIAL_KEYS: () => `dev1:${randomBytes(32).toString("base64")}`,
+  ENVIRONMENT: () => "development",
+  TWITTER_API_BASE: () => `${STANDIN}/x`,
+  LINKEDIN_API_BASE: () => `${STANDIN}/linkedin`,
+  INSTAGRAM_API_BASE: () => `${STANDIN}/instagram`,
+};
+
 export function ensureDevVars() {
   const path = `${root}/.dev.vars`;
-  if (existsSync(path) && /^JWT_SECRET=.{32,}/m.test(readFileSync(path, "utf8"))) return false;
-  const secret = randomBytes(32).toString("hex");
-  writeFileSync(
-    path,
-    `# Local secrets for wrangler dev. Never commit this file.\nJWT_SECRET=${secret}\n` +
-      `ENVIRONMENT=development\n`,
-    { mode: 0o600 },
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const missing = Object.keys(DEV_VARS).filter(
+    (name) => !new RegExp(`^${name}=.+`, "m").test(text),
   );
+  if (missing.length === 0) return false;
+  const header = text
+    ? ""
+    : "# Local secrets and settings for wrangler dev. Never commit this file.\n";
+  const lines = missing.map((name) => `${name}=${DEV_VARS[name]()}`).join("\n");
+  writeFileSync(path, `${text}${text && !text.endsWith("\n") ? "\n" : ""}${header}${lines}\n`, {
+    mode: 0o600,
+  });
   return true;
 }
+
+export function devVar(name) {
+  const match = new RegExp(`^${name}=(.*)$`, "m").exec(readFileSync(`${root}/.dev.vars`, "utf8"));
+  return match ? match[1].trim() : undefined;
+}
+
+export const standinUrl = STANDIN;
 
 export function randomToken(length) {
   let out = "";
@@ -75,4 +99,67 @@ export function createKeySql({ workspaceId, userId, name, now }) {
     `${sqlText(publicKey)}, ${sqlText(sha256Hex(secret))}, ${sqlText(name)}, ` +
     `${sqlText(JSON.stringify(scopes()))}, ${now});`;
   return { publicKey, secret, sql };
+}
+
+// Seals credentials exactly as src/crypto/credential-box.ts does: AES-256-GCM under the first
+// CREDENTIAL_KEYS entry, with "<workspace>/<account>" as additional data.
+export async function sealCredentials(binding, value) {
+  const [keyId, material] = devVar("CREDENTIAL_KEYS").split(",")[0].split(":");
+  const key = await webcrypto.subtle.importKey(
+    "raw",
+    Buffer.from(material, "base64"),
+    "AES-GCM",
+    false,
+    ["encrypt"],
+  );
+  const iv = randomBytes(12);
+  const sealed = await webcrypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(binding) },
+    key,
+    new TextEncoder().encode(JSON.stringify(value)),
+  );
+  return {
+    ciphertext: Buffer.from(sealed).toString("base64"),
+    iv: iv.toString("base64"),
+    keyId,
+  };
+}
+
+// One account per platform, all pointing at the local stand-in, so the demo publishes.
+export async function demoAccountsSql(workspaceId, now) {
+  const accounts = [
+    ["twitter", "Demo X account", { access_token: `demo-x-${randomToken(16)}` }],
+    [
+      "linkedin",
+      "Demo LinkedIn page",
+      { access_token: `demo-li-${randomToken(16)}`, author_urn: "urn:li:organization:1000001" },
+    ],
+    [
+      "instagram",
+      "Demo Instagram account",
+      { access_token: `demo-ig-${randomToken(16)}`, ig_user_id: "17841400000000001" },
+    ],
+    [
+      "webhook",
+      "Demo webhook",
+      {
+        url: `${STANDIN}/webhook/demo`,
+        signing_secret: `whsec_${randomBytes(24).toString("base64")}`,
+      },
+    ],
+  ];
+  const statements = [];
+  for (const [platform, name, credentials] of accounts) {
+    const id = newId("acc");
+    const sealed = await sealCredentials(`${workspaceId}/${id}`, credentials);
+    statements.push(
+      "INSERT INTO accounts (id, workspace_id, platform, name, credentials_ciphertext, " +
+        "credentials_iv, credentials_key_id, status, is_default, created_at, updated_at) VALUES (" +
+        [id, workspaceId, platform, name, sealed.ciphertext, sealed.iv, sealed.keyId, "active"]
+          .map(sqlText)
+          .join(", ") +
+        `, 1, ${now}, ${now});`,
+    );
+  }
+  return statements.join("\n");
 }

@@ -12,6 +12,8 @@ export const SCOPES = scopeList as [
   "team:write",
   "webhooks:read",
   "webhooks:write",
+  "accounts:read",
+  "accounts:write",
 ];
 
 export type Scope = (typeof SCOPES)[number];
@@ -34,6 +36,7 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     "schedule:write",
     "analytics:read",
     "team:read",
+    "accounts:read",
   ],
   analyst: ["content:read", "schedule:read", "analytics:read", "analytics:write", "team:read"],
   viewer: ["content:read", "schedule:read", "analytics:read", "team:read"],

@@ -76,6 +76,10 @@ export const content = sqliteTable(
     description: text("description").notNull().default(""),
     platforms: text("platforms", { mode: "json" }).$type<string[]>().notNull(),
     status: text("status").notNull(),
+    media: text("media", { mode: "json" })
+      .$type<{ url: string; type: "image" | "video" }[]>()
+      .notNull()
+      .default(sql`'[]'`),
     scheduledAt: integer("scheduled_at"),
     publishedAt: integer("published_at"),
     createdAt: integer("created_at").notNull(),
@@ -85,6 +89,34 @@ export const content = sqliteTable(
   (t) => [
     index("content_workspace_created").on(t.workspaceId, t.createdAt, t.id),
     index("content_workspace_status_created").on(t.workspaceId, t.status, t.createdAt, t.id),
+  ],
+);
+
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id),
+    platform: text("platform").notNull(),
+    name: text("name").notNull(),
+    // AES-256-GCM of the credentials JSON; the key id names which key sealed it, so keys rotate.
+    credentialsCiphertext: text("credentials_ciphertext").notNull(),
+    credentialsIv: text("credentials_iv").notNull(),
+    credentialsKeyId: text("credentials_key_id").notNull(),
+    status: text("status").notNull(),
+    statusReason: text("status_reason"),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    deletedAt: integer("deleted_at"),
+  },
+  (t) => [
+    index("accounts_workspace_platform").on(t.workspaceId, t.platform, t.createdAt),
+    uniqueIndex("accounts_one_default")
+      .on(t.workspaceId, t.platform)
+      .where(sql`is_default = 1 and deleted_at is null`),
   ],
 );
 
@@ -101,6 +133,8 @@ export const scheduledPosts = sqliteTable(
       .notNull()
       .references(() => content.id),
     platform: text("platform").notNull(),
+    // The connected account it goes out through; null only for rows made before accounts.
+    accountId: text("account_id").references(() => accounts.id),
     scheduledAt: integer("scheduled_at").notNull(),
     status: text("status").notNull(),
     attempts: integer("attempts").notNull().default(0),
@@ -108,6 +142,8 @@ export const scheduledPosts = sqliteTable(
     externalId: text("external_id"),
     externalUrl: text("external_url"),
     leaseUntil: integer("lease_until"),
+    // What an adapter must remember between attempts (e.g. Instagram's container id).
+    publishState: text("publish_state", { mode: "json" }).$type<Record<string, string>>(),
     publishedAt: integer("published_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),

@@ -9,7 +9,7 @@ const TRANSITIONS: Record<ContentStatus, readonly ContentStatus[]> = {
   draft: ["scheduled", "published", "archived"],
   scheduled: ["draft", "published", "archived"],
   published: ["archived"],
-  failed: ["draft", "scheduled", "archived"],
+  failed: ["draft", "scheduled", "published", "archived"],
   archived: ["draft"],
 };
 

@@ -3,11 +3,13 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../context";
 import { scheduledPosts } from "../db/schema";
 import { newId } from "../ids";
+import type { PostTarget } from "./post-targets";
 
 export type Statement = BatchItem<"sqlite">;
 
-// Posts that have not been handed to the publisher yet and can still be changed.
-export const OPEN_POST_STATUSES = ["pending"] as const;
+// Posts not yet taken by the publisher: they can still be cancelled or replaced. A queued
+// post whose message arrives after cancellation is skipped by the consumer.
+export const OPEN_POST_STATUSES = ["pending", "queued"] as const;
 
 // A schedule can be this far in the past and still be accepted: the client's clock and the
 // request's trip over the network together may lag a little behind ours.
@@ -20,20 +22,24 @@ export function insertPosts(
   input: {
     workspaceId: string;
     contentId: string;
-    platforms: readonly string[];
+    targets: readonly { platform: PostTarget["platform"]; accountId: string | null }[];
     scheduledAt: number;
     now: number;
+    status?: "pending" | "queued";
+    leaseUntil?: number | null;
   },
 ): { scheduleId: string; postIds: string[]; statement: Statement } {
   const scheduleId = newId("scd");
-  const rows = input.platforms.map((platform) => ({
+  const rows = input.targets.map((target) => ({
     id: newId("scd"),
     scheduleId,
     workspaceId: input.workspaceId,
     contentId: input.contentId,
-    platform,
+    platform: target.platform,
+    accountId: target.accountId,
     scheduledAt: input.scheduledAt,
-    status: "pending",
+    status: input.status ?? "pending",
+    leaseUntil: input.leaseUntil ?? null,
     createdAt: input.now,
     updatedAt: input.now,
   }));

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { content, postMetrics } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId } from "../../ids";
@@ -70,7 +70,13 @@ export const ingestMetricsRoute = createRouter().openapi(route, async (c) => {
     const found = await db
       .select({ id: content.id })
       .from(content)
-      .where(and(eq(content.workspaceId, workspaceId), inArray(content.id, ids.slice(i, i + 90))));
+      .where(
+        and(
+          eq(content.workspaceId, workspaceId),
+          isNull(content.deletedAt),
+          inArray(content.id, ids.slice(i, i + 90)),
+        ),
+      );
     for (const row of found) known.add(row.id);
   }
   metrics.forEach((m, i) => {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, gt, lte, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import { content, postMetrics } from "../../db/schema";
 import { authorize } from "../../middleware/authenticate";
 import { PERIODS, windows } from "../../services/analytics-window";
@@ -61,7 +61,12 @@ export const trendsRoute = createRouter().openapi(route, async (c) => {
     .from(postMetrics)
     .innerJoin(
       content,
-      and(eq(content.id, postMetrics.contentId), eq(content.workspaceId, postMetrics.workspaceId)),
+      // Deleted content keeps its figures in performance totals but stops trending.
+      and(
+        eq(content.id, postMetrics.contentId),
+        eq(content.workspaceId, postMetrics.workspaceId),
+        isNull(content.deletedAt),
+      ),
     )
     .where(
       and(

@@ -14,6 +14,16 @@ export const PlatformList = z
 export const Title = z.string().trim().min(1).max(200);
 export const Description = z.string().max(10_000);
 
+export const MediaList = z
+  .array(
+    z.strictObject({
+      url: z.url({ protocol: /^https?$/ }).max(2048),
+      type: z.enum(["image", "video"]),
+    }),
+  )
+  .max(10)
+  .openapi({ example: [{ url: "https://cdn.example.com/launch.jpg", type: "image" }] });
+
 export const ContentSchema = z
   .object({
     id: z.string().openapi({ example: "cnt_124" }),
@@ -21,6 +31,7 @@ export const ContentSchema = z
     description: z.string(),
     status: z.enum(CONTENT_STATUSES),
     platforms: z.array(z.enum(PLATFORMS)),
+    media: MediaList,
     scheduled_at: z.string().nullable(),
     published_at: z.string().nullable(),
     created_at: z.string(),
@@ -37,6 +48,7 @@ export function serializeContent(row: ContentRow): z.infer<typeof ContentSchema>
     description: row.description,
     status: row.status as z.infer<typeof ContentSchema>["status"],
     platforms: row.platforms as z.infer<typeof ContentSchema>["platforms"],
+    media: row.media,
     scheduled_at: toIsoOrNull(row.scheduledAt),
     published_at: toIsoOrNull(row.publishedAt),
     created_at: toIso(row.createdAt),

@@ -3,6 +3,8 @@ import { content } from "../../db/schema";
 import { newId } from "../../ids";
 import { authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
+import type { Platform } from "../../platforms/supported";
+import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
 import { insertPosts, type Statement } from "../../services/schedule-writes";
 import { IdempotencyHeader } from "../idempotency-header";
@@ -13,6 +15,7 @@ import {
   type ContentRow,
   ContentSchema,
   Description,
+  MediaList,
   PlatformList,
   serializeContent,
   Title,
@@ -23,6 +26,12 @@ const CreateContent = z
     title: Title.openapi({ example: "New Campaign" }),
     description: Description.optional().openapi({ example: "Campaign description" }),
     platforms: PlatformList,
+    media: MediaList.optional(),
+    account_ids: z
+      .array(z.string().max(64))
+      .max(20)
+      .optional()
+      .openapi({ description: "Accounts to post through instead of each platform's default" }),
     scheduled_at: Instant.nullable().optional().openapi({ example: "2026-03-16T14:00:00Z" }),
   })
   .openapi("CreateContent");
@@ -61,6 +70,7 @@ export const createContentRoute = createRouter().openapi(route, async (c) => {
     title: body.title,
     description: body.description ?? "",
     platforms: body.platforms,
+    media: body.media ?? [],
     status: scheduledAt !== null ? "scheduled" : "draft",
     scheduledAt: requested,
     publishedAt: null,
@@ -71,13 +81,14 @@ export const createContentRoute = createRouter().openapi(route, async (c) => {
 
   const statements: [Statement, ...Statement[]] = [db.insert(content).values(row)];
   if (scheduledAt !== null) {
-    const posts = insertPosts(db, {
-      workspaceId,
-      contentId: row.id,
+    const targets = await resolveTargets(db, workspaceId, {
       platforms: body.platforms,
-      scheduledAt,
-      now,
+      accountIds: body.account_ids,
     });
+    // Accounts named by id may add platforms the list did not name; the content lists them all.
+    row.platforms = [...new Set([...row.platforms, ...targets.map((t) => t.platform)])];
+    checkPlatformRules(row.platforms as Platform[], row);
+    const posts = insertPosts(db, { workspaceId, contentId: row.id, targets, scheduledAt, now });
     statements.push(posts.statement);
   }
   await db.batch(statements);

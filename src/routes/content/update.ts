@@ -3,12 +3,14 @@ import { and, eq, isNull } from "drizzle-orm";
 import { content } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { authorize } from "../../middleware/authenticate";
+import type { Platform } from "../../platforms/supported";
 import { findContent } from "../../services/content-lookup";
 import {
   assertTransition,
   CONTENT_STATUSES,
   type ContentStatus,
 } from "../../services/content-status";
+import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
 import { cancelOpenPosts, insertPosts, type Statement } from "../../services/schedule-writes";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
@@ -19,10 +21,12 @@ import {
   type ContentRow,
   ContentSchema,
   Description,
+  MediaList,
   PlatformList,
   serializeContent,
   Title,
 } from "./content-schema";
+import { publishContentNow } from "./publish";
 
 // Strict: id, workspace and timestamps are not fields a client can write, and a typo in a
 // field name must not be silently ignored.
@@ -31,6 +35,7 @@ const UpdateContent = z
     title: Title.optional(),
     description: Description.optional(),
     platforms: PlatformList.optional(),
+    media: MediaList.optional(),
     status: z.enum(CONTENT_STATUSES).optional(),
     scheduled_at: Instant.nullable().optional(),
   })
@@ -47,9 +52,21 @@ const route = createRoute({
   request: { params: ContentIdParam, body: jsonBody(UpdateContent) },
   responses: {
     200: jsonResponse(ContentSchema, "The content as stored after the change"),
+    202: jsonResponse(
+      ContentSchema,
+      "Status published was asked: the posts are queued and the content shows its true state",
+    ),
     ...errorResponses(400, 403, 404, 409, 413, 415, 422),
   },
 });
+
+function textChanged(a: ContentRow, b: ContentRow): boolean {
+  return (
+    a.title !== b.title ||
+    a.description !== b.description ||
+    JSON.stringify(a.media) !== JSON.stringify(b.media)
+  );
+}
 
 export const updateContentRoute = createRouter().openapi(route, async (c) => {
   const { id } = c.req.valid("param");
@@ -63,11 +80,31 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
   const to = body.status ?? from;
   if (body.status) assertTransition(from, to);
 
+  // Publishing goes through the platforms; the answer shows the true state, not `published`.
+  if (to === "published" && from !== "published") {
+    const changes = {
+      title: body.title ?? current.title,
+      description: body.description ?? current.description,
+      platforms: body.platforms ?? current.platforms,
+      media: body.media ?? current.media,
+    };
+    const result = await publishContentNow(
+      db,
+      c.env,
+      c.get("logger"),
+      workspaceId,
+      current,
+      changes,
+    );
+    return c.json(result.content, 202);
+  }
+
   const next: ContentRow = {
     ...current,
     title: body.title ?? current.title,
     description: body.description ?? current.description,
     platforms: body.platforms ?? current.platforms,
+    media: body.media ?? current.media,
     scheduledAt:
       body.scheduled_at === undefined
         ? current.scheduledAt
@@ -75,7 +112,6 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
           ? null
           : Date.parse(body.scheduled_at),
     status: to,
-    publishedAt: to === "published" && from !== "published" ? now : current.publishedAt,
     updatedAt: now,
   };
 
@@ -90,16 +126,16 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
       });
     }
     const at = futureInstant(body.scheduled_at ?? new Date(next.scheduledAt).toISOString(), now);
+    const platforms = next.platforms as Platform[];
+    checkPlatformRules(platforms, next);
+    const targets = await resolveTargets(db, workspaceId, { platforms });
     statements.push(cancelOpenPosts(db, { workspaceId, contentId: id, now }));
     statements.push(
-      insertPosts(db, {
-        workspaceId,
-        contentId: id,
-        platforms: next.platforms,
-        scheduledAt: at,
-        now,
-      }).statement,
+      insertPosts(db, { workspaceId, contentId: id, targets, scheduledAt: at, now }).statement,
     );
+  } else if (to === "scheduled" && textChanged(current, next)) {
+    // Posts already waiting will carry the new text: it must still pass their platforms' rules.
+    checkPlatformRules(next.platforms as Platform[], next);
   } else if (from === "scheduled" && to !== "scheduled") {
     statements.push(cancelOpenPosts(db, { workspaceId, contentId: id, now }));
   }
@@ -111,6 +147,7 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
         title: next.title,
         description: next.description,
         platforms: next.platforms,
+        media: next.media,
         scheduledAt: next.scheduledAt,
         status: next.status,
         publishedAt: next.publishedAt,

@@ -7,6 +7,7 @@ import { authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
 import { PLATFORMS } from "../../platforms/supported";
 import { type ContentStatus, canTransition } from "../../services/content-status";
+import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
 import { cancelOpenPosts, insertPosts } from "../../services/schedule-writes";
 import { toIso } from "../../time";
@@ -19,8 +20,18 @@ import { createRouter } from "../router";
 const CreateSchedule = z
   .strictObject({
     content_id: z.string().min(1).max(64).openapi({ example: "cnt_456" }),
-    platforms: PlatformList.openapi({ example: ["instagram", "twitter"] }),
+    platforms: PlatformList.optional().openapi({ example: ["instagram", "twitter"] }),
+    account_ids: z
+      .array(z.string().max(64))
+      .min(1)
+      .max(20)
+      .optional()
+      .openapi({ description: "Accounts to post through instead of each platform's default" }),
     scheduled_at: Instant.openapi({ example: "2026-03-16T14:00:00Z" }),
+  })
+  .refine((b) => b.platforms || b.account_ids, {
+    message: "name platforms, account_ids or both",
+    path: ["platforms"],
   })
   .openapi("CreateSchedule");
 
@@ -30,7 +41,9 @@ const ScheduleCreated = z
     status: z.literal("scheduled"),
     platforms: z.array(z.enum(PLATFORMS)),
     scheduled_at: z.string(),
-    posts: z.array(z.object({ id: z.string(), platform: z.enum(PLATFORMS) })),
+    posts: z.array(
+      z.object({ id: z.string(), platform: z.enum(PLATFORMS), account_id: z.string() }),
+    ),
   })
   .openapi("ScheduleCreated");
 
@@ -80,17 +93,17 @@ export const createScheduleRoute = createRouter().openapi(route, async (c) => {
 
   const at = futureInstant(body.scheduled_at, now);
   const row = await schedulableContent(db, workspaceId, body.content_id);
-  const platforms = [...new Set([...row.platforms, ...body.platforms])];
-  const posts = insertPosts(db, {
-    workspaceId,
-    contentId: row.id,
+  const targets = await resolveTargets(db, workspaceId, {
     platforms: body.platforms,
-    scheduledAt: at,
-    now,
+    accountIds: body.account_ids,
   });
+  const scheduled = [...new Set(targets.map((t) => t.platform))];
+  checkPlatformRules(scheduled, row);
+  const platforms = [...new Set([...row.platforms, ...scheduled])];
+  const posts = insertPosts(db, { workspaceId, contentId: row.id, targets, scheduledAt: at, now });
 
   await db.batch([
-    cancelOpenPosts(db, { workspaceId, contentId: row.id, platforms: body.platforms, now }),
+    cancelOpenPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
     posts.statement,
     db
       .update(content)
@@ -102,11 +115,12 @@ export const createScheduleRoute = createRouter().openapi(route, async (c) => {
     {
       schedule_id: posts.scheduleId,
       status: "scheduled" as const,
-      platforms: body.platforms,
+      platforms: scheduled,
       scheduled_at: toIso(at),
       posts: posts.postIds.map((id, i) => ({
         id,
-        platform: body.platforms[i] as (typeof PLATFORMS)[number],
+        platform: targets[i]?.platform as (typeof PLATFORMS)[number],
+        account_id: targets[i]?.accountId as string,
       })),
     },
     201,

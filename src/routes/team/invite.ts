@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, lte } from "drizzle-orm";
 import { ROLE_SCOPES, ROLES, SCOPES } from "../../auth/scopes";
 import { sha256Hex } from "../../auth/secret-hash";
+import { isUniqueViolation } from "../../db/constraint-errors";
 import { invitations, memberships, users } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { newId, randomToken } from "../../ids";
@@ -53,11 +54,6 @@ const route = createRoute({
     ...errorResponses(400, 403, 409, 413, 415, 422),
   },
 });
-
-function isUniqueViolation(err: unknown): boolean {
-  const text = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
-  return /UNIQUE constraint failed/i.test(text);
-}
 
 export const inviteRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");

@@ -1,0 +1,96 @@
+import type { Logger } from "../logger";
+import type { PublishMessage } from "./messages";
+
+// A post is claimed when it falls due within this horizon of a cron run (runs are a minute
+// apart) and the queue's delay lands it on its second.
+export const CLAIM_HORIZON_MS = 60_000;
+// How long a claim holds before another run may take the post again, counted from the later
+// of now and the post's time: long enough for the queue, short enough to recover quickly.
+export const QUEUED_LEASE_MS = 5 * 60_000;
+const CLAIM_BATCH = 500;
+const SEND_BATCH = 100;
+
+type Claimed = { id: string; workspace_id: string; scheduled_at: number };
+
+// One conditional UPDATE ... RETURNING: D1 runs statements one at a time, so two runs that
+// overlap can never both move the same row out of `pending` (or out of an expired lease).
+async function claimBatch(d1: D1Database, now: number): Promise<Claimed[]> {
+  const result = await d1
+    .prepare(
+      `UPDATE scheduled_posts
+         SET status = 'queued', lease_until = max(scheduled_at, ?1) + ?2, updated_at = ?1
+       WHERE id IN (
+         SELECT id FROM scheduled_posts
+          WHERE (status = 'pending' AND scheduled_at < ?3)
+             OR (status IN ('queued', 'publishing') AND lease_until < ?1)
+          ORDER BY scheduled_at
+          LIMIT ?4)
+       RETURNING id, workspace_id, scheduled_at`,
+    )
+    .bind(now, QUEUED_LEASE_MS, now + CLAIM_HORIZON_MS, CLAIM_BATCH)
+    .all<Claimed>();
+  return result.results;
+}
+
+function delaySeconds(scheduledAt: number, now: number): number {
+  // Rounded up: a message may arrive a little after its second, never before it.
+  return Math.max(0, Math.ceil((scheduledAt - now) / 1000));
+}
+
+export type ClaimReport = { claimed: number; enqueued: number; released: number };
+
+export async function enqueueDuePosts(
+  d1: D1Database,
+  queue: Queue<PublishMessage>,
+  logger: Logger,
+  now: number = Date.now(),
+): Promise<ClaimReport> {
+  const report: ClaimReport = { claimed: 0, enqueued: 0, released: 0 };
+
+  for (;;) {
+    const claimed = await claimBatch(d1, now);
+    report.claimed += claimed.length;
+
+    for (let i = 0; i < claimed.length; i += SEND_BATCH) {
+      const chunk = claimed.slice(i, i + SEND_BATCH);
+      try {
+        await queue.sendBatch(
+          chunk.map((post) => ({
+            body: { post_id: post.id, workspace_id: post.workspace_id },
+            contentType: "json",
+            delaySeconds: delaySeconds(post.scheduled_at, now),
+          })),
+        );
+        report.enqueued += chunk.length;
+      } catch (err) {
+        // Hand the posts straight back so the next run takes them, rather than waiting out
+        // the lease.
+        report.released += await release(
+          d1,
+          chunk.map((p) => p.id),
+        );
+        logger.error("publish queue send failed", {
+          posts: chunk.length,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+    if (claimed.length < CLAIM_BATCH) return report;
+  }
+}
+
+async function release(d1: D1Database, ids: string[]): Promise<number> {
+  let released = 0;
+  for (let i = 0; i < ids.length; i += 90) {
+    const part = ids.slice(i, i + 90);
+    const result = await d1
+      .prepare(
+        `UPDATE scheduled_posts SET status = 'pending', lease_until = NULL
+          WHERE status = 'queued' AND id IN (${part.map(() => "?").join(",")})`,
+      )
+      .bind(...part)
+      .run();
+    released += result.meta.changes;
+  }
+  return released;
+}

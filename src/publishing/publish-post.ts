@@ -1,0 +1,223 @@
+import { open } from "../crypto/credential-box";
+import type { Logger } from "../logger";
+import { type OutgoingPost, PlatformError, postText } from "../platforms/adapter";
+import { adapterFor } from "../platforms/registry";
+import type { Platform } from "../platforms/supported";
+import { syncContentStatus } from "./content-status-sync";
+import {
+  MAX_PUBLISH_ATTEMPTS,
+  PUBLISH_TIMEOUT_MS,
+  PUBLISHING_LEASE_MS,
+  platformBaseUrl,
+} from "./platform-config";
+import { retryDelaySeconds } from "./retry-policy";
+
+type ClaimedPost = {
+  id: string;
+  workspace_id: string;
+  content_id: string;
+  platform: Platform;
+  account_id: string | null;
+  resolved_account_id: string | null;
+  scheduled_at: number;
+  attempts: number;
+  publish_state: string | null;
+  title: string;
+  description: string;
+  media: string;
+  account_status: string | null;
+  account_deleted_at: number | null;
+  credentials_ciphertext: string | null;
+  credentials_iv: string | null;
+  credentials_key_id: string | null;
+};
+
+export type Outcome =
+  | { kind: "skipped"; reason: string }
+  | { kind: "published"; externalId: string }
+  | { kind: "retry"; delaySeconds: number; error: string }
+  | { kind: "failed"; error: string };
+
+// Takes the post for publishing: only a queued post, or one whose publishing lease lapsed,
+// moves to `publishing`. A duplicate message, a cancelled or an already published post
+// matches nothing and is skipped — this is what makes at-least-once delivery safe.
+async function claim(d1: D1Database, postId: string, workspaceId: string, now: number) {
+  return d1
+    .prepare(
+      `UPDATE scheduled_posts
+          SET status = 'publishing', attempts = attempts + 1, lease_until = ?3, updated_at = ?4
+        WHERE id = ?1 AND workspace_id = ?2
+          AND (status = 'queued' OR (status = 'publishing' AND lease_until < ?4))
+        RETURNING id`,
+    )
+    .bind(postId, workspaceId, now + PUBLISHING_LEASE_MS, now)
+    .first<{ id: string }>();
+}
+
+async function load(d1: D1Database, postId: string) {
+  return d1
+    .prepare(
+      `SELECT p.id, p.workspace_id, p.content_id, p.platform, p.account_id, p.scheduled_at,
+              p.attempts, p.publish_state, a.id AS resolved_account_id, c.title, c.description, c.media,
+              a.status AS account_status, a.deleted_at AS account_deleted_at,
+              a.credentials_ciphertext, a.credentials_iv, a.credentials_key_id
+         FROM scheduled_posts p
+         JOIN content c ON c.id = p.content_id AND c.workspace_id = p.workspace_id
+         -- Posts made before accounts existed have none: they go through the default.
+         LEFT JOIN accounts a ON a.workspace_id = p.workspace_id AND a.id = coalesce(
+           p.account_id,
+           (SELECT d.id FROM accounts d
+             WHERE d.workspace_id = p.workspace_id AND d.platform = p.platform
+               AND d.is_default = 1 AND d.deleted_at IS NULL))
+        WHERE p.id = ?1`,
+    )
+    .bind(postId)
+    .first<ClaimedPost>();
+}
+
+function settle(
+  d1: D1Database,
+  post: ClaimedPost,
+  now: number,
+  fields: { status: string; error: string | null; externalId?: string; url?: string | null },
+) {
+  return [
+    d1
+      .prepare(
+        `UPDATE scheduled_posts
+            SET status = ?2, last_error = ?3, external_id = coalesce(?4, external_id),
+                external_url = coalesce(?5, external_url),
+                published_at = CASE WHEN ?2 = 'published' THEN ?6 ELSE published_at END,
+                lease_until = NULL, updated_at = ?6
+          WHERE id = ?1 AND status IN ('publishing', 'queued')`,
+      )
+      .bind(
+        post.id,
+        fields.status,
+        fields.error,
+        fields.externalId ?? null,
+        fields.url ?? null,
+        now,
+      ),
+    syncContentStatus(d1, post.content_id, now),
+  ];
+}
+
+export async function publishPost(
+  env: Cloudflare.Env,
+  message: { postId: string; workspaceId: string; attempt: number },
+  logger: Logger,
+  fetcher: typeof fetch,
+): Promise<Outcome> {
+  const d1 = env.DB;
+  const now = Date.now();
+  if (!(await claim(d1, message.postId, message.workspaceId, now))) {
+    return { kind: "skipped", reason: "not queued (published, cancelled or in flight)" };
+  }
+  const post = await load(d1, message.postId);
+  if (!post) return { kind: "skipped", reason: "post or content no longer exists" };
+
+  const fail = async (error: string): Promise<Outcome> => {
+    await d1.batch(settle(d1, post, Date.now(), { status: "failed", error }));
+    return { kind: "failed", error };
+  };
+
+  const accountId = post.resolved_account_id;
+  if (!accountId || post.account_deleted_at !== null || !post.credentials_ciphertext) {
+    return fail(
+      `The ${post.platform} account for this post was disconnected; connect one and reschedule`,
+    );
+  }
+  if (post.account_status !== "active") {
+    return fail(`The ${post.platform} account needs to be re-authorised before posting`);
+  }
+
+  const adapter = adapterFor(post.platform);
+  const credentials = await open(env.CREDENTIAL_KEYS, `${post.workspace_id}/${accountId}`, {
+    ciphertext: post.credentials_ciphertext,
+    iv: post.credentials_iv ?? "",
+    keyId: post.credentials_key_id ?? "",
+  });
+  const media = JSON.parse(post.media) as OutgoingPost["media"];
+  const outgoing: OutgoingPost = {
+    postId: post.id,
+    contentId: post.content_id,
+    workspaceId: post.workspace_id,
+    platform: post.platform,
+    title: post.title,
+    description: post.description,
+    text: postText(post.title, post.description),
+    media,
+    scheduledAt: post.scheduled_at,
+  };
+  let state: Record<string, string> = post.publish_state ? JSON.parse(post.publish_state) : {};
+
+  try {
+    const result = await adapter.publish(outgoing, {
+      fetch: fetcher,
+      baseUrl: platformBaseUrl(env, post.platform),
+      credentials,
+      state,
+      saveState: async (next) => {
+        state = next;
+        await d1
+          .prepare("UPDATE scheduled_posts SET publish_state = ?2 WHERE id = ?1")
+          .bind(post.id, JSON.stringify(next))
+          .run();
+      },
+      timeoutMs: PUBLISH_TIMEOUT_MS,
+      now: () => Date.now(),
+    });
+    // Stored before the message is acked, so a redelivery finds the post published.
+    await d1.batch(
+      settle(d1, post, Date.now(), {
+        status: "published",
+        error: null,
+        externalId: result.externalId,
+        url: result.url,
+      }),
+    );
+    return { kind: "published", externalId: result.externalId };
+  } catch (err) {
+    const failure =
+      err instanceof PlatformError
+        ? err
+        : new PlatformError("transient", err instanceof Error ? err.message : String(err));
+    const error = `${post.platform}: ${failure.message}`;
+    logger.warn("publish attempt failed", {
+      post_id: post.id,
+      platform: post.platform,
+      kind: failure.kind,
+      status: failure.status,
+      attempt: message.attempt,
+    });
+
+    if (failure.kind === "auth") {
+      await d1.batch([
+        ...settle(d1, post, Date.now(), { status: "failed", error }),
+        d1
+          .prepare(
+            `UPDATE accounts SET status = 'needs_reauth', status_reason = ?3,
+                    updated_at = ?4
+              WHERE id = ?1 AND workspace_id = ?2`,
+          )
+          .bind(accountId, post.workspace_id, failure.message, Date.now()),
+      ]);
+      return { kind: "failed", error };
+    }
+    if (failure.kind === "permanent" || message.attempt >= MAX_PUBLISH_ATTEMPTS) {
+      return fail(error);
+    }
+
+    const delaySeconds = retryDelaySeconds(message.attempt, failure.retryAfterSeconds);
+    await d1
+      .prepare(
+        `UPDATE scheduled_posts SET status = 'queued', last_error = ?2, lease_until = ?3,
+                updated_at = ?4
+          WHERE id = ?1 AND status = 'publishing'`,
+      )
+      .bind(post.id, error, Date.now() + delaySeconds * 1000 + PUBLISHING_LEASE_MS, Date.now())
+      .run();
+    return { kind: "retry", delaySeconds, error };
+  }
+}

@@ -1,0 +1,430 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import worker from "../src";
+import { createLogger } from "../src/logger";
+import { enqueueDuePosts } from "../src/publishing/claim-due-posts";
+import type { PublishMessage } from "../src/publishing/messages";
+import { createStandin, type Standin } from "../standin/src/handler";
+import { api, createWorkspace, json, type Workspace } from "./helpers/fixtures";
+
+// Unit style for the cron (a recording queue, a chosen `now`) and the consumer (the Worker's
+// own queue handler with crafted batches); the platforms are the stand-in behind fetch.
+
+type SentMessage = { body: PublishMessage; delaySeconds?: number };
+
+function recordingQueue() {
+  const sent: SentMessage[] = [];
+  const queue = {
+    send: async () => {},
+    sendBatch: async (messages: Iterable<SentMessage>) => {
+      for (const m of messages) sent.push({ body: m.body, delaySeconds: m.delaySeconds });
+    },
+  } as unknown as Queue<PublishMessage>;
+  return { queue, sent };
+}
+
+const logger = createLogger({ test: "publishing" });
+const image = [{ url: "https://cdn.example.test/launch.jpg", type: "image" as const }];
+
+let standin: Standin;
+
+beforeEach(() => {
+  standin = createStandin();
+  vi.stubGlobal("fetch", standin.fetch);
+});
+
+async function scheduleContent(
+  ws: Workspace,
+  platforms: string[],
+  scheduledAt: string,
+  extra: Record<string, unknown> = {},
+) {
+  const res = await api("/content", {
+    method: "POST",
+    token: ws.token,
+    body: { title: "Launch day", description: "We are live", platforms, media: image, ...extra },
+  });
+  expect(res.status).toBe(201);
+  const { id } = await json<{ id: string }>(res);
+  const scheduled = await api("/schedule", {
+    method: "POST",
+    token: ws.token,
+    body: { content_id: id, platforms, scheduled_at: scheduledAt },
+  });
+  expect(scheduled.status).toBe(201);
+  const body = await json<{ posts: { id: string; platform: string }[] }>(scheduled);
+  return { contentId: id, posts: body.posts };
+}
+
+async function post(id: string) {
+  return env.DB.prepare("SELECT * FROM scheduled_posts WHERE id = ?").bind(id).first<{
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    external_id: string | null;
+    external_url: string | null;
+    scheduled_at: number;
+  }>();
+}
+
+async function queuePosts(ids: string[]) {
+  for (const id of ids) {
+    await env.DB.prepare(
+      "UPDATE scheduled_posts SET status = 'queued', lease_until = ? WHERE id = ?",
+    )
+      .bind(Date.now() + 300_000, id)
+      .run();
+  }
+}
+
+async function deliver(ws: Workspace, postIds: string[], attempts = 1, queue = "publish") {
+  const batch = createMessageBatch<PublishMessage>(
+    queue,
+    postIds.map((id, i) => ({
+      id: `msg-${id}-${attempts}-${i}`,
+      timestamp: new Date(),
+      attempts,
+      body: { post_id: id, workspace_id: ws.workspaceId },
+    })),
+  );
+  // getQueueResult does not report retry delays, so the consumer's choice is recorded here.
+  const delays: (number | undefined)[] = [];
+  for (const message of batch.messages) {
+    const retry = message.retry.bind(message);
+    message.retry = (options) => {
+      delays.push(options?.delaySeconds);
+      retry(options);
+    };
+  }
+  const ctx = createExecutionContext();
+  await (worker.queue as ExportedHandlerQueueHandler<Cloudflare.Env>)(batch, env, ctx);
+  return { ...(await getQueueResult(batch, ctx)), delays };
+}
+
+function inSeconds(seconds: number): string {
+  return new Date(Date.now() + seconds * 1000).toISOString();
+}
+
+const tweets = () =>
+  standin.requests.filter((r) => r.method === "POST" && r.path === "/x/2/tweets");
+
+describe("cron claim", () => {
+  it("queues a post due at second 37 with the delay that lands it on that second", async () => {
+    const ws = await createWorkspace();
+    const minute = Math.ceil((Date.now() + 120_000) / 60_000) * 60_000;
+    const due = new Date(minute + 37_000).toISOString();
+    const { posts } = await scheduleContent(ws, ["twitter"], due);
+
+    const { queue, sent } = recordingQueue();
+    const report = await enqueueDuePosts(env.DB, queue, logger, minute);
+
+    const mine = sent.filter((m) => m.body.post_id === posts[0]?.id);
+    expect(mine).toEqual([
+      { body: { post_id: posts[0]?.id, workspace_id: ws.workspaceId }, delaySeconds: 37 },
+    ]);
+    expect(report.claimed).toBeGreaterThanOrEqual(1);
+    expect((await post(posts[0]?.id as string))?.status).toBe("queued");
+  });
+
+  it("claims each post once when two cron runs overlap", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter", "linkedin", "webhook"], inSeconds(30));
+    const ids = new Set(posts.map((p) => p.id));
+
+    const first = recordingQueue();
+    const second = recordingQueue();
+    await Promise.all([
+      enqueueDuePosts(env.DB, first.queue, logger),
+      enqueueDuePosts(env.DB, second.queue, logger),
+    ]);
+
+    const sent = [...first.sent, ...second.sent].filter((m) => ids.has(m.body.post_id));
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent.map((m) => m.body.post_id))).toEqual(ids);
+  });
+
+  it("sends every post missed by three earlier runs once, with no delay", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(600));
+    const template = posts[0]?.id as string;
+    const missed = [3, 2, 1].map((m) => `${template}_m${m}`);
+    for (const [i, id] of missed.entries()) {
+      // Copies of a real post, moved into the past: the API refuses to schedule there.
+      await env.DB.prepare(
+        `INSERT INTO scheduled_posts (id, schedule_id, workspace_id, content_id, platform,
+           account_id, scheduled_at, status, attempts, created_at, updated_at)
+         SELECT ?, schedule_id, workspace_id, content_id, platform, account_id, ?, 'pending', 0,
+           created_at, updated_at FROM scheduled_posts WHERE id = ?`,
+      )
+        .bind(id, Date.now() - (3 - i) * 60_000, template)
+        .run();
+    }
+
+    const run = recordingQueue();
+    await enqueueDuePosts(env.DB, run.queue, logger);
+    const again = recordingQueue();
+    await enqueueDuePosts(env.DB, again.queue, logger);
+
+    const sent = run.sent.filter((m) => missed.includes(m.body.post_id));
+    expect(sent.map((m) => m.body.post_id).sort()).toEqual([...missed].sort());
+    expect(sent.every((m) => m.delaySeconds === 0)).toBe(true);
+    expect(again.sent.filter((m) => missed.includes(m.body.post_id))).toEqual([]);
+  });
+
+  it("takes again a post whose publishing lease ran out", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(5));
+    const id = posts[0]?.id as string;
+    await env.DB.prepare(
+      "UPDATE scheduled_posts SET status = 'publishing', lease_until = ? WHERE id = ?",
+    )
+      .bind(Date.now() - 1000, id)
+      .run();
+
+    const { queue, sent } = recordingQueue();
+    await enqueueDuePosts(env.DB, queue, logger);
+    expect(sent.some((m) => m.body.post_id === id)).toBe(true);
+  });
+
+  it("queues a post scheduled with +02:00 for its UTC instant", async () => {
+    const ws = await createWorkspace();
+    const utc = Math.ceil((Date.now() + 3_600_000) / 1000) * 1000;
+    const local = new Date(utc + 2 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "+02:00");
+    const { posts } = await scheduleContent(ws, ["twitter"], local);
+    const id = posts[0]?.id as string;
+    expect((await post(id))?.scheduled_at).toBe(utc);
+
+    const { queue, sent } = recordingQueue();
+    await enqueueDuePosts(env.DB, queue, logger, utc - 10_000);
+    expect(sent.find((m) => m.body.post_id === id)?.delaySeconds).toBe(10);
+  });
+});
+
+describe("publish consumer", () => {
+  it("publishes once when the same message arrives twice, keeping X's id exact", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(120));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+
+    const [a, b] = await Promise.all([deliver(ws, [id]), deliver(ws, [id])]);
+    await deliver(ws, [id]);
+
+    expect(tweets()).toHaveLength(1);
+    expect(JSON.parse(tweets()[0]?.body ?? "{}")).toEqual({ text: "Launch day\n\nWe are live" });
+    expect(tweets()[0]?.headers.authorization).toBe("Bearer x-token");
+    expect(a.retryMessages).toEqual([]);
+    expect(b.retryMessages).toEqual([]);
+    const stored = await post(id);
+    expect(stored?.status).toBe("published");
+    expect(stored?.external_id).toBe("1790000000000000001");
+    expect(stored?.external_url).toBe("https://x.com/i/web/status/1790000000000000001");
+  });
+
+  it("retries a 503, honouring Retry-After, and publishes on the second attempt", async () => {
+    const ws = await createWorkspace();
+    const { posts, contentId } = await scheduleContent(ws, ["twitter"], inSeconds(120));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    standin.failNext("POST /x/2/tweets", 503, 1, { "Retry-After": "7" });
+
+    const first = await deliver(ws, [id], 1);
+    expect(first.retryMessages).toHaveLength(1);
+    expect(first.delays).toEqual([7]);
+    expect((await post(id))?.status).toBe("queued");
+    expect((await post(id))?.last_error).toMatch(/503|unavailable/i);
+
+    const second = await deliver(ws, [id], 2);
+    expect(second.explicitAcks).toHaveLength(1);
+    const detail = await json<Record<string, unknown>>(
+      await api(`/schedule/${id}`, { token: ws.token }),
+    );
+    expect(detail).toMatchObject({ status: "published", attempts: 2, last_error: null });
+    expect(detail.external_id).toMatch(/^\d+$/);
+
+    const content = await json(await api(`/content/${contentId}`, { token: ws.token }));
+    expect(content.status).toBe("published");
+    expect(content.published_at).toEqual(expect.any(String));
+  });
+
+  it("fails a 401 with a token reason, flags the account and still publishes the rest", async () => {
+    const ws = await createWorkspace();
+    const { posts, contentId } = await scheduleContent(ws, ["twitter", "linkedin"], inSeconds(90));
+    const ids = posts.map((p) => p.id);
+    await queuePosts(ids);
+    standin.failNext(
+      "POST /x/2/tweets",
+      401,
+      1,
+      { "Content-Type": "application/json" },
+      JSON.stringify({ title: "Unauthorized", detail: "Unauthorized", status: 401 }),
+    );
+
+    const result = await deliver(ws, ids);
+    expect(result.retryMessages).toEqual([]);
+
+    const twitter = posts.find((p) => p.platform === "twitter")?.id as string;
+    const linkedin = posts.find((p) => p.platform === "linkedin")?.id as string;
+    expect((await post(twitter))?.status).toBe("failed");
+    expect((await post(twitter))?.last_error).toMatch(/unauthori[sz]ed|token/i);
+    expect((await post(linkedin))?.status).toBe("published");
+    expect((await post(linkedin))?.external_id).toMatch(/^urn:li:share:/);
+
+    const accounts = await json<{ accounts: { platform: string; status: string }[] }>(
+      await api("/accounts", { token: ws.token }),
+    );
+    expect(accounts.accounts.find((a) => a.platform === "twitter")?.status).toBe("needs_reauth");
+    expect(accounts.accounts.find((a) => a.platform === "linkedin")?.status).toBe("active");
+    // A partial failure: nothing is still in flight and one platform refused.
+    const content = await json(await api(`/content/${contentId}`, { token: ws.token }));
+    expect(content.status).toBe("failed");
+  });
+
+  it("marks a post failed with the platform's reason on its last attempt", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    standin.failNext("POST /x/2/tweets", 503, 10);
+
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const r = await deliver(ws, [id], attempt);
+      expect(r.retryMessages).toHaveLength(1);
+    }
+    const last = await deliver(ws, [id], 6);
+    expect(last.retryMessages).toEqual([]);
+    expect((await post(id))?.status).toBe("failed");
+    expect((await post(id))?.attempts).toBe(6);
+  });
+
+  it("lets the dead-letter consumer fail a post the queue gave up on", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["webhook"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    standin.failNext("POST /webhook/", 500, 10);
+    await deliver(ws, [id], 1);
+
+    const dead = await deliver(ws, [id], 1, "publish-dlq");
+    expect(dead.explicitAcks).toHaveLength(1);
+    const stored = await post(id);
+    expect(stored?.status).toBe("failed");
+    expect(stored?.last_error).toMatch(/^Gave up after repeated failures: webhook/);
+  });
+
+  it("never sends a cancelled post", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+
+    const cancel = await api(`/schedule/${id}`, { method: "DELETE", token: ws.token });
+    expect(cancel.status).toBe(200);
+    expect((await json(cancel)).status).toBe("cancelled");
+
+    const result = await deliver(ws, [id]);
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(standin.requests).toEqual([]);
+    expect((await post(id))?.status).toBe("cancelled");
+  });
+
+  it("refuses to cancel a post that is already published", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    await deliver(ws, [id]);
+
+    const res = await api(`/schedule/${id}`, { method: "DELETE", token: ws.token });
+    expect(res.status).toBe(409);
+  });
+
+  it("does not post twice on Instagram when the answer to publishing was lost", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["instagram"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    // Instagram acts on media_publish, then the answer never reaches us.
+    let lost = false;
+    vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
+      const res = await standin.fetch(input, init);
+      const url = input instanceof Request ? input.url : String(input);
+      if (!lost && url.includes("/media_publish")) {
+        lost = true;
+        throw new DOMException("The operation was aborted due to timeout", "TimeoutError");
+      }
+      return res;
+    });
+
+    const first = await deliver(ws, [id], 1);
+    expect(first.retryMessages).toHaveLength(1);
+    const second = await deliver(ws, [id], 2);
+    expect(second.explicitAcks).toHaveLength(1);
+
+    expect(standin.instagram.media).toHaveLength(1);
+    const stored = await post(id);
+    expect(stored?.status).toBe("published");
+    expect(stored?.external_id).toBe(standin.instagram.media[0]?.id);
+  });
+
+  it("signs webhook deliveries with the same delivery id on every attempt", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["webhook"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    standin.failNext("POST /webhook/", 502, 1);
+
+    await deliver(ws, [id], 1);
+    await deliver(ws, [id], 2);
+
+    const hooks = standin.requests.filter((r) => r.path.startsWith("/webhook/"));
+    expect(hooks).toHaveLength(2);
+    expect(hooks.map((h) => h.headers["webhook-id"])).toEqual([id, id]);
+    expect(hooks[1]?.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect((await post(id))?.status).toBe("published");
+  });
+});
+
+describe("POST /content/{id}/publish", () => {
+  it("queues posts at once and reports them queued, not published", async () => {
+    const ws = await createWorkspace();
+    const created = await api("/content", {
+      method: "POST",
+      token: ws.token,
+      body: { title: "Now", platforms: ["twitter", "webhook"] },
+    });
+    const { id } = await json<{ id: string }>(created);
+
+    const res = await api(`/content/${id}/publish`, { method: "POST", token: ws.token });
+    expect(res.status).toBe(202);
+    const body = await json<{
+      content: { status: string };
+      posts: { id: string; status: string }[];
+    }>(res);
+    expect(body.content.status).toBe("scheduled");
+    expect(body.posts.map((p) => p.status)).toEqual(["queued", "queued"]);
+
+    await deliver(
+      ws,
+      body.posts.map((p) => p.id),
+    );
+    const content = await json(await api(`/content/${id}`, { token: ws.token }));
+    expect(content.status).toBe("published");
+  });
+
+  it("refuses content whose platform has no connected account", async () => {
+    const ws = await createWorkspace({ accounts: ["twitter"] });
+    const created = await api("/content", {
+      method: "POST",
+      token: ws.token,
+      body: { title: "Now", platforms: ["twitter", "linkedin"] },
+    });
+    const { id } = await json<{ id: string }>(created);
+
+    const res = await api(`/content/${id}/publish`, { method: "POST", token: ws.token });
+    expect(res.status).toBe(422);
+    const error = await json<{ error: { details: { fields: { message: string }[] } } }>(res);
+    expect(error.error.details.fields[0]?.message).toMatch(/linkedin is not connected/);
+  });
+});
