@@ -6,7 +6,7 @@ import { createLogger } from "../src/logger";
 import { enqueueDuePosts } from "../src/publishing/claim-due-posts";
 import type { PublishMessage } from "../src/publishing/messages";
 import { createStandin, type Standin } from "../standin/src/handler";
-import { api, createWorkspace, json, type Workspace } from "./helpers/fixtures";
+import { api, connectAccounts, createWorkspace, json, type Workspace } from "./helpers/fixtures";
 
 // Unit style for the cron (a recording queue, a chosen `now`) and the consumer (the Worker's
 // own queue handler with crafted batches); the platforms are the stand-in behind fetch.
@@ -383,6 +383,47 @@ describe("publish consumer", () => {
     expect(hooks.map((h) => h.headers["webhook-id"])).toEqual([id, id]);
     expect(hooks[1]?.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     expect((await post(id))?.status).toBe("published");
+  });
+});
+
+describe("content follows its posts", () => {
+  it("goes back to draft when its only post is cancelled", async () => {
+    const ws = await createWorkspace();
+    const { posts, contentId } = await scheduleContent(ws, ["twitter"], inSeconds(300));
+
+    await api(`/schedule/${posts[0]?.id}`, { method: "DELETE", token: ws.token });
+
+    const content = await json(await api(`/content/${contentId}`, { token: ws.token }));
+    expect(content.status).toBe("draft");
+  });
+
+  it("keeps the chosen account when scheduled content gets a new time", async () => {
+    const ws = await createWorkspace();
+    const [second] = await connectAccounts(ws, ["twitter"], { isDefault: false });
+    const created = await api("/content", {
+      method: "POST",
+      token: ws.token,
+      body: {
+        title: "Through the second account",
+        platforms: ["twitter"],
+        account_ids: [second?.id],
+        scheduled_at: inSeconds(600),
+      },
+    });
+    const { id } = await json<{ id: string }>(created);
+
+    await api(`/content/${id}`, {
+      method: "PUT",
+      token: ws.token,
+      body: { scheduled_at: inSeconds(900) },
+    });
+
+    const open = await env.DB.prepare(
+      "SELECT account_id FROM scheduled_posts WHERE content_id = ? AND status = 'pending'",
+    )
+      .bind(id)
+      .all<{ account_id: string }>();
+    expect(open.results.map((r) => r.account_id)).toEqual([second?.id]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, isNull } from "drizzle-orm";
-import { content } from "../../db/schema";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { content, scheduledPosts } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { authorize } from "../../middleware/authenticate";
 import type { Platform } from "../../platforms/supported";
@@ -12,7 +12,12 @@ import {
 } from "../../services/content-status";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
-import { cancelOpenPosts, insertPosts, type Statement } from "../../services/schedule-writes";
+import {
+  cancelOpenPosts,
+  insertPosts,
+  OPEN_POST_STATUSES,
+  type Statement,
+} from "../../services/schedule-writes";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { Instant } from "../query-params";
 import { createRouter } from "../router";
@@ -128,7 +133,23 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
     const at = futureInstant(body.scheduled_at ?? new Date(next.scheduledAt).toISOString(), now);
     const platforms = next.platforms as Platform[];
     checkPlatformRules(platforms, next);
-    const targets = await resolveTargets(db, workspaceId, { platforms });
+    // A reschedule keeps the accounts the open posts were going through; platforms without
+    // one use their default account.
+    const open = await db
+      .select({ platform: scheduledPosts.platform, accountId: scheduledPosts.accountId })
+      .from(scheduledPosts)
+      .where(
+        and(
+          eq(scheduledPosts.workspaceId, workspaceId),
+          eq(scheduledPosts.contentId, id),
+          inArray(scheduledPosts.status, [...OPEN_POST_STATUSES]),
+        ),
+      );
+    const keep = open.filter((p) => p.accountId && platforms.includes(p.platform as Platform));
+    const targets = await resolveTargets(db, workspaceId, {
+      platforms,
+      accountIds: keep.map((p) => p.accountId as string),
+    });
     statements.push(cancelOpenPosts(db, { workspaceId, contentId: id, now }));
     statements.push(
       insertPosts(db, { workspaceId, contentId: id, targets, scheduledAt: at, now }).statement,
