@@ -1,9 +1,13 @@
-import { inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Database } from "../context";
-import { scheduledPosts } from "../db/schema";
+import { content, scheduledPosts } from "../db/schema";
+import { ApiError } from "../errors";
 import type { Logger } from "../logger";
+import type { Platform } from "../platforms/supported";
+import { assertTransition, type ContentStatus } from "../services/content-status";
 import type { PostTarget } from "../services/post-targets";
-import { insertPosts, type Statement } from "../services/schedule-writes";
+import { checkPlatformRules, resolveTargets } from "../services/post-targets";
+import { cancelOpenPosts, insertPosts, type Statement } from "../services/schedule-writes";
 import { QUEUED_LEASE_MS } from "./claim-due-posts";
 import type { PublishMessage } from "./messages";
 
@@ -48,4 +52,76 @@ export async function sendNow(
       .where(inArray(scheduledPosts.id, postIds));
     await db.batch([fallback]);
   }
+}
+
+type ContentRow = typeof content.$inferSelect;
+type PostRow = typeof scheduledPosts.$inferSelect;
+
+// "Publish now" for PUT status=published and POST /content/{id}/publish: the same checks as a
+// schedule, posts created already queued, and the messages sent at once.
+export async function publishNow(
+  db: Database,
+  queue: Queue<PublishMessage>,
+  logger: Logger,
+  workspaceId: string,
+  row: ContentRow,
+  changes: Partial<Pick<ContentRow, "title" | "description" | "platforms" | "media">> = {},
+): Promise<{ content: ContentRow; posts: PostRow[] }> {
+  // Content that is out already is not posted again; moving to the same status is allowed
+  // elsewhere, so this is refused here explicitly.
+  if (row.status === "published") {
+    throw new ApiError("invalid_transition", "Content is already published", {
+      from: "published",
+      to: "published",
+    });
+  }
+  assertTransition(row.status as ContentStatus, "published");
+  const next = { ...row, ...changes };
+  const platforms = next.platforms as Platform[];
+  checkPlatformRules(platforms, next);
+  const targets = await resolveTargets(db, workspaceId, { platforms });
+  const now = Date.now();
+  const posts = queuedPostsNow(db, { workspaceId, contentId: row.id, targets, now });
+
+  // The content says `scheduled` until the platforms have accepted it; the publisher moves
+  // it to `published` (or `failed`) as the posts settle.
+  const updated: ContentRow = { ...next, status: "scheduled", scheduledAt: now, updatedAt: now };
+  await db.batch([
+    cancelOpenPosts(db, { workspaceId, contentId: row.id, now }),
+    posts.statement,
+    db
+      .update(content)
+      .set({
+        title: updated.title,
+        description: updated.description,
+        platforms: updated.platforms,
+        media: updated.media,
+        status: updated.status,
+        scheduledAt: now,
+        updatedAt: now,
+      })
+      .where(and(eq(content.id, row.id), eq(content.workspaceId, workspaceId))),
+  ]);
+  await sendNow(db, queue, workspaceId, posts.postIds, logger);
+
+  const postRows: PostRow[] = targets.map((t, i) => ({
+    id: posts.postIds[i] as string,
+    scheduleId: posts.scheduleId,
+    workspaceId,
+    contentId: row.id,
+    platform: t.platform,
+    accountId: t.accountId,
+    scheduledAt: now,
+    status: "queued",
+    attempts: 0,
+    lastError: null,
+    externalId: null,
+    externalUrl: null,
+    leaseUntil: null,
+    publishState: null,
+    publishedAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  return { content: updated, posts: postRows };
 }

@@ -4,6 +4,7 @@ import { content, scheduledPosts } from "../../db/schema";
 import { ApiError } from "../../errors";
 import { authorize } from "../../middleware/authenticate";
 import type { Platform } from "../../platforms/supported";
+import { publishNow } from "../../publishing/publish-now";
 import { findContent } from "../../services/content-lookup";
 import {
   assertTransition,
@@ -31,7 +32,6 @@ import {
   serializeContent,
   Title,
 } from "./content-schema";
-import { publishContentNow } from "./publish";
 
 // Strict: id, workspace and timestamps are not fields a client can write, and a typo in a
 // field name must not be silently ignored.
@@ -93,15 +93,15 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
       platforms: body.platforms ?? current.platforms,
       media: body.media ?? current.media,
     };
-    const result = await publishContentNow(
+    const result = await publishNow(
       db,
-      c.env,
+      c.env.PUBLISH_QUEUE,
       c.get("logger"),
       workspaceId,
       current,
       changes,
     );
-    return c.json(result.content, 202);
+    return c.json(serializeContent(result.content), 202);
   }
 
   const next: ContentRow = {
