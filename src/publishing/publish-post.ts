@@ -38,41 +38,47 @@ export type Outcome =
   | { kind: "retry"; delaySeconds: number; error: string }
   | { kind: "failed"; error: string };
 
-// Takes the post for publishing: only a queued post, or one whose publishing lease lapsed,
-// moves to `publishing`. A duplicate message, a cancelled or an already published post
-// matches nothing and is skipped — this is what makes at-least-once delivery safe.
-async function claim(d1: D1Database, postId: string, workspaceId: string, now: number) {
-  return d1
-    .prepare(
-      `UPDATE scheduled_posts
-          SET status = 'publishing', attempts = attempts + 1, lease_until = ?3, updated_at = ?4
-        WHERE id = ?1 AND workspace_id = ?2
-          AND (status = 'queued' OR (status = 'publishing' AND lease_until < ?4))
-        RETURNING id`,
-    )
-    .bind(postId, workspaceId, now + PUBLISHING_LEASE_MS, now)
-    .first<{ id: string }>();
-}
-
-async function load(d1: D1Database, postId: string) {
-  return d1
-    .prepare(
-      `SELECT p.id, p.workspace_id, p.content_id, p.platform, p.account_id, p.scheduled_at,
-              p.attempts, p.publish_state, a.id AS resolved_account_id, c.title, c.description, c.media,
-              a.status AS account_status, a.deleted_at AS account_deleted_at,
-              a.credentials_ciphertext, a.credentials_iv, a.credentials_key_id
-         FROM scheduled_posts p
-         JOIN content c ON c.id = p.content_id AND c.workspace_id = p.workspace_id
-         -- Posts made before accounts existed have none: they go through the default.
-         LEFT JOIN accounts a ON a.workspace_id = p.workspace_id AND a.id = coalesce(
-           p.account_id,
-           (SELECT d.id FROM accounts d
-             WHERE d.workspace_id = p.workspace_id AND d.platform = p.platform
-               AND d.is_default = 1 AND d.deleted_at IS NULL))
-        WHERE p.id = ?1`,
-    )
-    .bind(postId)
-    .first<ClaimedPost>();
+// Takes the post for publishing and reads what it needs, in one round trip. Only a queued
+// post, or one whose publishing lease lapsed, moves to `publishing`: a duplicate message, a
+// cancelled or an already published post matches nothing and is skipped — this is what makes
+// at-least-once delivery safe. The read only counts when this claim took the post.
+async function claimAndLoad(
+  d1: D1Database,
+  postId: string,
+  workspaceId: string,
+  now: number,
+): Promise<ClaimedPost | null> {
+  const [claimed, loaded] = await d1.batch<{ id: string } | ClaimedPost>([
+    d1
+      .prepare(
+        `UPDATE scheduled_posts
+            SET status = 'publishing', attempts = attempts + 1, lease_until = ?3, updated_at = ?4
+          WHERE id = ?1 AND workspace_id = ?2
+            AND (status = 'queued' OR (status = 'publishing' AND lease_until < ?4))
+          RETURNING id`,
+      )
+      .bind(postId, workspaceId, now + PUBLISHING_LEASE_MS, now),
+    d1
+      .prepare(
+        `SELECT p.id, p.workspace_id, p.content_id, p.platform, p.account_id, p.scheduled_at,
+                p.attempts, p.publish_state, a.id AS resolved_account_id,
+                c.title, c.description, c.media,
+                a.status AS account_status, a.deleted_at AS account_deleted_at,
+                a.credentials_ciphertext, a.credentials_iv, a.credentials_key_id
+           FROM scheduled_posts p
+           JOIN content c ON c.id = p.content_id AND c.workspace_id = p.workspace_id
+           -- Posts made before accounts existed have none: they go through the default.
+           LEFT JOIN accounts a ON a.workspace_id = p.workspace_id AND a.id = coalesce(
+             p.account_id,
+             (SELECT d.id FROM accounts d
+               WHERE d.workspace_id = p.workspace_id AND d.platform = p.platform
+                 AND d.is_default = 1 AND d.deleted_at IS NULL))
+          WHERE p.id = ?1 AND p.workspace_id = ?2`,
+      )
+      .bind(postId, workspaceId),
+  ]);
+  if (!claimed?.results.length) return null;
+  return (loaded?.results[0] as ClaimedPost | undefined) ?? null;
 }
 
 function settle(
@@ -111,11 +117,10 @@ export async function publishPost(
 ): Promise<Outcome> {
   const d1 = env.DB;
   const now = Date.now();
-  if (!(await claim(d1, message.postId, message.workspaceId, now))) {
+  const post = await claimAndLoad(d1, message.postId, message.workspaceId, now);
+  if (!post) {
     return { kind: "skipped", reason: "not queued (published, cancelled or in flight)" };
   }
-  const post = await load(d1, message.postId);
-  if (!post) return { kind: "skipped", reason: "post or content no longer exists" };
 
   const fail = async (error: string): Promise<Outcome> => {
     await d1.batch(settle(d1, post, Date.now(), { status: "failed", error }));

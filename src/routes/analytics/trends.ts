@@ -49,13 +49,14 @@ export const trendsRoute = createRouter().openapi(route, async (c) => {
   const inCurrent = sql`${postMetrics.recordedAt} > ${currentStart}`;
   const engagements = sql`(${postMetrics.likes} + ${postMetrics.comments} + ${postMetrics.shares}
     + ${postMetrics.saves} + ${postMetrics.clicks})`;
+  const impressions = postMetrics.impressions;
   const rows = await db
     .select({
       title: content.title,
       description: content.description,
-      curImpressions: sql<number>`sum(case when ${inCurrent} then ${postMetrics.impressions} else 0 end)`,
+      curImpressions: sql<number>`sum(case when ${inCurrent} then ${impressions} else 0 end)`,
       curEngagements: sql<number>`sum(case when ${inCurrent} then ${engagements} else 0 end)`,
-      prevImpressions: sql<number>`sum(case when ${inCurrent} then 0 else ${postMetrics.impressions} end)`,
+      prevImpressions: sql<number>`sum(case when ${inCurrent} then 0 else ${impressions} end)`,
       prevEngagements: sql<number>`sum(case when ${inCurrent} then 0 else ${engagements} end)`,
     })
     .from(postMetrics)
