@@ -1,4 +1,10 @@
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../src";
@@ -468,4 +474,38 @@ describe("POST /content/{id}/publish", () => {
     const error = await json<{ error: { details: { fields: { message: string }[] } } }>(res);
     expect(error.error.details.fields[0]?.message).toMatch(/linkedin is not connected/);
   });
+});
+
+describe("the whole path", () => {
+  it("goes from schedule through the cron and the real queue to published", async () => {
+    const ws = await createWorkspace();
+    const { posts, contentId } = await scheduleContent(ws, ["twitter", "webhook"], inSeconds(1));
+
+    // The Worker's own cron handler, the real local publish queue, and its real consumer.
+    const controller = createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" });
+    const ctx = createExecutionContext();
+    await (worker.scheduled as ExportedHandlerScheduledHandler<Cloudflare.Env>)(
+      controller,
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+
+    const deadline = Date.now() + 15_000;
+    let statuses: string[] = [];
+    while (Date.now() < deadline) {
+      statuses = await Promise.all(posts.map(async (p) => (await post(p.id))?.status ?? ""));
+      if (statuses.every((s) => s === "published")) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    expect(statuses).toEqual(["published", "published"]);
+    expect(tweets()).toHaveLength(1);
+    expect(standin.requests.filter((r) => r.path === "/webhook/momentik")).toHaveLength(1);
+    const sentAt = Math.min(...standin.requests.map((r) => r.receivedAt));
+    const due = (await post(posts[0]?.id as string))?.scheduled_at as number;
+    expect(sentAt).toBeGreaterThanOrEqual(due);
+    const content = await json(await api(`/content/${contentId}`, { token: ws.token }));
+    expect(content.status).toBe("published");
+  }, 20_000);
 });
