@@ -178,6 +178,28 @@ describe("cron claim", () => {
     expect(again.sent.filter((m) => missed.includes(m.body.post_id))).toEqual([]);
   });
 
+  it("hands posts back to pending when the queue refuses them twice", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(20));
+    const id = posts[0]?.id as string;
+    let calls = 0;
+    const broken = {
+      sendBatch: async () => {
+        calls += 1;
+        throw new Error("queue unavailable");
+      },
+    } as unknown as Queue<PublishMessage>;
+
+    const report = await enqueueDuePosts(env.DB, broken, logger);
+
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(report.released).toBeGreaterThanOrEqual(1);
+    expect((await post(id))?.status).toBe("pending");
+    const next = recordingQueue();
+    await enqueueDuePosts(env.DB, next.queue, logger);
+    expect(next.sent.some((m) => m.body.post_id === id)).toBe(true);
+  });
+
   it("takes again a post whose publishing lease ran out", async () => {
     const ws = await createWorkspace();
     const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(5));
