@@ -415,6 +415,53 @@ describe("publish consumer", () => {
 });
 
 describe("content follows its posts", () => {
+  it("retries only the platform that failed and ends published", async () => {
+    const ws = await createWorkspace();
+    const { posts, contentId } = await scheduleContent(ws, ["twitter", "linkedin"], inSeconds(90));
+    await queuePosts(posts.map((p) => p.id));
+    standin.failNext("POST /linkedin/rest/posts", 422, 1, {}, JSON.stringify({ message: "Nope" }));
+    await deliver(
+      ws,
+      posts.map((p) => p.id),
+    );
+    expect((await json(await api(`/content/${contentId}`, { token: ws.token }))).status).toBe(
+      "failed",
+    );
+
+    const again = await api(`/content/${contentId}/publish`, { method: "POST", token: ws.token });
+    expect(again.status).toBe(202);
+    const body = await json<{ posts: { id: string; platform: string }[] }>(again);
+    expect(body.posts.map((p) => p.platform)).toEqual(["linkedin"]);
+    await deliver(
+      ws,
+      body.posts.map((p) => p.id),
+    );
+
+    expect(tweets()).toHaveLength(1);
+    const content = await json(await api(`/content/${contentId}`, { token: ws.token }));
+    expect(content.status).toBe("published");
+  });
+
+  it("refuses to publish again where the content is already out", async () => {
+    const ws = await createWorkspace();
+    const created = await api("/content", {
+      method: "POST",
+      token: ws.token,
+      body: { title: "Once", platforms: ["twitter"] },
+    });
+    const { id } = await json<{ id: string }>(created);
+    const first = await json<{ posts: { id: string }[] }>(
+      await api(`/content/${id}/publish`, { method: "POST", token: ws.token }),
+    );
+    // The first publish is still in flight (queued, not yet delivered) when a second arrives.
+    await env.DB.prepare("UPDATE scheduled_posts SET status = 'publishing' WHERE id = ?")
+      .bind(first.posts[0]?.id)
+      .run();
+
+    const second = await api(`/content/${id}/publish`, { method: "POST", token: ws.token });
+    expect(second.status).toBe(409);
+  });
+
   it("goes back to draft when its only post is cancelled", async () => {
     const ws = await createWorkspace();
     const { posts, contentId } = await scheduleContent(ws, ["twitter"], inSeconds(300));

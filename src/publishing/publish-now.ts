@@ -7,7 +7,14 @@ import type { Platform } from "../platforms/supported";
 import { assertTransition, type ContentStatus } from "../services/content-status";
 import type { PostTarget } from "../services/post-targets";
 import { checkPlatformRules, resolveTargets } from "../services/post-targets";
-import { cancelOpenPosts, insertPosts, type Statement } from "../services/schedule-writes";
+import {
+  cancelOpenPosts,
+  insertPosts,
+  livePlatforms,
+  type Statement,
+  supersedeFailedPosts,
+  withoutLive,
+} from "../services/schedule-writes";
 import { QUEUED_LEASE_MS } from "./claim-due-posts";
 import type { PublishMessage } from "./messages";
 
@@ -49,7 +56,13 @@ export async function sendNow(
     const fallback: Statement = db
       .update(scheduledPosts)
       .set({ status: "pending", leaseUntil: null })
-      .where(inArray(scheduledPosts.id, postIds));
+      .where(
+        and(
+          eq(scheduledPosts.workspaceId, workspaceId),
+          eq(scheduledPosts.status, "queued"),
+          inArray(scheduledPosts.id, postIds),
+        ),
+      );
     await db.batch([fallback]);
   }
 }
@@ -79,7 +92,9 @@ export async function publishNow(
   const next = { ...row, ...changes };
   const platforms = next.platforms as Platform[];
   checkPlatformRules(platforms, next);
-  const targets = await resolveTargets(db, workspaceId, { platforms });
+  const live = await livePlatforms(db, workspaceId, row.id);
+  const targets = withoutLive(await resolveTargets(db, workspaceId, { platforms }), live);
+  const retried = targets.map((t) => t.platform);
   const now = Date.now();
   const posts = queuedPostsNow(db, { workspaceId, contentId: row.id, targets, now });
 
@@ -88,6 +103,7 @@ export async function publishNow(
   const updated: ContentRow = { ...next, status: "scheduled", scheduledAt: now, updatedAt: now };
   await db.batch([
     cancelOpenPosts(db, { workspaceId, contentId: row.id, now }),
+    supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: retried, now }),
     posts.statement,
     db
       .update(content)

@@ -2,6 +2,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../context";
 import { scheduledPosts } from "../db/schema";
+import { ApiError } from "../errors";
 import { newId } from "../ids";
 import type { PostTarget } from "./post-targets";
 
@@ -65,4 +66,55 @@ export function cancelOpenPosts(
     .update(scheduledPosts)
     .set({ status: "cancelled", updatedAt: input.now })
     .where(and(...conditions));
+}
+
+// Replaces a platform's earlier failed posts too when it is scheduled again, so the content's
+// status follows the new attempt instead of the old failure.
+export function supersedeFailedPosts(
+  db: Database,
+  input: { workspaceId: string; contentId: string; platforms: readonly string[]; now: number },
+): Statement {
+  return db
+    .update(scheduledPosts)
+    .set({ status: "cancelled", updatedAt: input.now })
+    .where(
+      and(
+        eq(scheduledPosts.workspaceId, input.workspaceId),
+        eq(scheduledPosts.contentId, input.contentId),
+        eq(scheduledPosts.status, "failed"),
+        inArray(scheduledPosts.platform, [...input.platforms]),
+      ),
+    );
+}
+
+// Platforms where the content is out or going out. Scheduling or publishing again leaves
+// them alone, so retrying a partial failure never posts twice where it already went out.
+export async function livePlatforms(
+  db: Database,
+  workspaceId: string,
+  contentId: string,
+): Promise<Set<string>> {
+  const rows = await db
+    .selectDistinct({ platform: scheduledPosts.platform })
+    .from(scheduledPosts)
+    .where(
+      and(
+        eq(scheduledPosts.workspaceId, workspaceId),
+        eq(scheduledPosts.contentId, contentId),
+        inArray(scheduledPosts.status, ["publishing", "published"]),
+      ),
+    );
+  return new Set(rows.map((r) => r.platform));
+}
+
+export function withoutLive<T extends { platform: string }>(targets: T[], live: Set<string>): T[] {
+  const remaining = targets.filter((t) => !live.has(t.platform));
+  if (targets.length > 0 && remaining.length === 0) {
+    throw new ApiError(
+      "conflict",
+      `The content is already out, or going out, on ${[...live].sort().join(", ")}`,
+      { live: [...live].sort() },
+    );
+  }
+  return remaining;
 }

@@ -16,8 +16,11 @@ import { futureInstant } from "../../services/schedule-time";
 import {
   cancelOpenPosts,
   insertPosts,
+  livePlatforms,
   OPEN_POST_STATUSES,
   type Statement,
+  supersedeFailedPosts,
+  withoutLive,
 } from "../../services/schedule-writes";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { Instant } from "../query-params";
@@ -122,7 +125,8 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
 
   const statements: Statement[] = [];
   const timingChanged =
-    next.scheduledAt !== current.scheduledAt || next.platforms.join() !== current.platforms.join();
+    next.scheduledAt !== current.scheduledAt ||
+    [...next.platforms].sort().join() !== [...current.platforms].sort().join();
 
   if (to === "scheduled" && (from !== "scheduled" || timingChanged)) {
     if (next.scheduledAt === null) {
@@ -146,11 +150,21 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
         ),
       );
     const keep = open.filter((p) => p.accountId && platforms.includes(p.platform as Platform));
-    const targets = await resolveTargets(db, workspaceId, {
+    const live = await livePlatforms(db, workspaceId, id);
+    const resolved = await resolveTargets(db, workspaceId, {
       platforms,
       accountIds: keep.map((p) => p.accountId as string),
     });
+    const targets = withoutLive(resolved, live);
     statements.push(cancelOpenPosts(db, { workspaceId, contentId: id, now }));
+    statements.push(
+      supersedeFailedPosts(db, {
+        workspaceId,
+        contentId: id,
+        platforms: targets.map((t) => t.platform),
+        now,
+      }),
+    );
     statements.push(
       insertPosts(db, { workspaceId, contentId: id, targets, scheduledAt: at, now }).statement,
     );

@@ -9,7 +9,13 @@ import { PLATFORMS } from "../../platforms/supported";
 import { type ContentStatus, canTransition } from "../../services/content-status";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
-import { cancelOpenPosts, insertPosts } from "../../services/schedule-writes";
+import {
+  cancelOpenPosts,
+  insertPosts,
+  livePlatforms,
+  supersedeFailedPosts,
+  withoutLive,
+} from "../../services/schedule-writes";
 import { toIso } from "../../time";
 import { PlatformList } from "../content/content-schema";
 import { IdempotencyHeader } from "../idempotency-header";
@@ -93,10 +99,12 @@ export const createScheduleRoute = createRouter().openapi(route, async (c) => {
 
   const at = futureInstant(body.scheduled_at, now);
   const row = await schedulableContent(db, workspaceId, body.content_id);
-  const targets = await resolveTargets(db, workspaceId, {
+  const live = await livePlatforms(db, workspaceId, row.id);
+  const resolved = await resolveTargets(db, workspaceId, {
     platforms: body.platforms,
     accountIds: body.account_ids,
   });
+  const targets = withoutLive(resolved, live);
   const scheduled = [...new Set(targets.map((t) => t.platform))];
   checkPlatformRules(scheduled, row);
   const platforms = [...new Set([...row.platforms, ...scheduled])];
@@ -104,6 +112,7 @@ export const createScheduleRoute = createRouter().openapi(route, async (c) => {
 
   await db.batch([
     cancelOpenPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
+    supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
     posts.statement,
     db
       .update(content)
