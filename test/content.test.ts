@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { handlePublishBatch, PUBLISH_QUEUE } from "../src/publishing/queue-handler";
+import { handlePublishBatch } from "../src/publishing/queue-handler";
 import { createStandin, type Standin } from "../standin/src/handler";
 import { expectError, expectFieldError } from "./helpers/api-errors";
 import { dayAhead } from "./helpers/dates";
@@ -77,7 +77,7 @@ async function deliverQueued(ws: Workspace, contentId: string): Promise<Standin>
   expect(queued.length).toBeGreaterThan(0);
   const standin = createStandin();
   const batch = createMessageBatch(
-    PUBLISH_QUEUE,
+    "publish",
     queued.map((p) => ({
       id: `msg-${p.id}`,
       timestamp: new Date(),

@@ -341,6 +341,42 @@ describe("publish consumer", () => {
     expect(stored?.last_error).toMatch(/^Gave up after repeated failures: webhook/);
   });
 
+  it("fails a post whose credentials cannot be opened instead of retrying for ever", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    // As if the key that sealed them had been dropped from CREDENTIAL_KEYS.
+    await env.DB.prepare(
+      "UPDATE accounts SET credentials_key_id = 'retired' WHERE workspace_id = ?",
+    )
+      .bind(ws.workspaceId)
+      .run();
+
+    const result = await deliver(ws, [id]);
+
+    expect(result.retryMessages).toEqual([]);
+    expect(standin.requests).toEqual([]);
+    expect((await post(id))?.status).toBe("failed");
+    expect((await post(id))?.last_error).toMatch(/credentials/);
+  });
+
+  it("counts attempts in the database, so messages sent again still reach the cap", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    await queuePosts([id]);
+    await env.DB.prepare("UPDATE scheduled_posts SET attempts = 5 WHERE id = ?").bind(id).run();
+    standin.failNext("POST /x/2/tweets", 503, 1);
+
+    // A fresh message (first delivery) for a post that has been tried five times before.
+    const result = await deliver(ws, [id], 1);
+
+    expect(result.retryMessages).toEqual([]);
+    expect((await post(id))?.status).toBe("failed");
+    expect((await post(id))?.attempts).toBe(6);
+  });
+
   it("never sends a cancelled post", async () => {
     const ws = await createWorkspace();
     const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(90));

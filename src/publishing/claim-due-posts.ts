@@ -33,8 +33,9 @@ async function claimBatch(d1: D1Database, now: number): Promise<Claimed[]> {
 }
 
 function delaySeconds(scheduledAt: number, now: number): number {
-  // Rounded up: a message may arrive a little after its second, never before it.
-  return Math.max(0, Math.ceil((scheduledAt - now) / 1000));
+  // Rounded down: the message arrives within the second before its time and the consumer
+  // waits out the rest, so the post goes out on its second rather than up to a second late.
+  return Math.max(0, Math.floor((scheduledAt - now) / 1000));
 }
 
 export type ClaimReport = { claimed: number; enqueued: number; released: number };

@@ -1,6 +1,11 @@
 import { open } from "../crypto/credential-box";
 import type { Logger } from "../logger";
-import { type OutgoingPost, PlatformError, postText } from "../platforms/adapter";
+import {
+  type OutgoingPost,
+  PlatformError,
+  type PublishResult,
+  postText,
+} from "../platforms/adapter";
 import { adapterFor } from "../platforms/registry";
 import type { Platform } from "../platforms/supported";
 import { syncContentStatus } from "./content-status-sync";
@@ -31,6 +36,8 @@ type ClaimedPost = {
   credentials_iv: string | null;
   credentials_key_id: string | null;
 };
+
+const EARLY_WAIT_MS = 1500;
 
 export type Outcome =
   | { kind: "skipped"; reason: string }
@@ -137,28 +144,45 @@ export async function publishPost(
     return fail(`The ${post.platform} account needs to be re-authorised before posting`);
   }
 
-  const adapter = adapterFor(post.platform);
-  const credentials = await open(env.CREDENTIAL_KEYS, `${post.workspace_id}/${accountId}`, {
-    ciphertext: post.credentials_ciphertext,
-    iv: post.credentials_iv ?? "",
-    keyId: post.credentials_key_id ?? "",
-  });
-  const media = JSON.parse(post.media) as OutgoingPost["media"];
-  const outgoing: OutgoingPost = {
-    postId: post.id,
-    contentId: post.content_id,
-    workspaceId: post.workspace_id,
-    platform: post.platform,
-    title: post.title,
-    description: post.description,
-    text: postText(post.title, post.description),
-    media,
-    scheduledAt: post.scheduled_at,
-  };
-  let state: Record<string, string> = post.publish_state ? JSON.parse(post.publish_state) : {};
+  // The cron's message arrives up to a second early (queue delays are whole seconds, rounded
+  // down); wait out that second so the post goes out on it, not before. Only messages sent
+  // by hand (tests, an operator) arrive earlier than that, and they are taken as "now".
+  const early = post.scheduled_at - Date.now();
+  if (early > 0 && early <= EARLY_WAIT_MS) {
+    await new Promise((resolve) => setTimeout(resolve, early));
+  }
 
+  // Our own data failing (a credential key no longer configured, a corrupt row) would fail
+  // the same way on every attempt, so the post fails with the reason instead of going round.
+  let outgoing: OutgoingPost;
+  let credentials: Record<string, string>;
+  let state: Record<string, string>;
   try {
-    const result = await adapter.publish(outgoing, {
+    credentials = await open(env.CREDENTIAL_KEYS, `${post.workspace_id}/${accountId}`, {
+      ciphertext: post.credentials_ciphertext,
+      iv: post.credentials_iv ?? "",
+      keyId: post.credentials_key_id ?? "",
+    });
+    outgoing = {
+      postId: post.id,
+      contentId: post.content_id,
+      workspaceId: post.workspace_id,
+      platform: post.platform,
+      title: post.title,
+      description: post.description,
+      text: postText(post.title, post.description),
+      media: JSON.parse(post.media) as OutgoingPost["media"],
+      scheduledAt: post.scheduled_at,
+    };
+    state = post.publish_state ? JSON.parse(post.publish_state) : {};
+  } catch (err) {
+    logger.error("cannot prepare post", { post_id: post.id, error: String(err) });
+    return fail(`Could not read this post's stored account credentials or content: ${err}`);
+  }
+
+  let result: PublishResult;
+  try {
+    result = await adapterFor(post.platform).publish(outgoing, {
       fetch: fetcher,
       baseUrl: platformBaseUrl(env, post.platform),
       credentials,
@@ -173,17 +197,10 @@ export async function publishPost(
       timeoutMs: PUBLISH_TIMEOUT_MS,
       now: () => Date.now(),
     });
-    // Stored before the message is acked, so a redelivery finds the post published.
-    await d1.batch(
-      settle(d1, post, Date.now(), {
-        status: "published",
-        error: null,
-        externalId: result.externalId,
-        url: result.url,
-      }),
-    );
-    return { kind: "published", externalId: result.externalId };
   } catch (err) {
+    // The row counts every attempt, including those of messages the cron sent again after a
+    // lease ran out, which the queue's own count does not see.
+    const attempt = Math.max(message.attempt, post.attempts);
     const failure =
       err instanceof PlatformError
         ? err
@@ -194,7 +211,7 @@ export async function publishPost(
       platform: post.platform,
       kind: failure.kind,
       status: failure.status,
-      attempt: message.attempt,
+      attempt,
     });
 
     if (failure.kind === "auth") {
@@ -210,11 +227,11 @@ export async function publishPost(
       ]);
       return { kind: "failed", error };
     }
-    if (failure.kind === "permanent" || message.attempt >= MAX_PUBLISH_ATTEMPTS) {
+    if (failure.kind === "permanent" || attempt >= MAX_PUBLISH_ATTEMPTS) {
       return fail(error);
     }
 
-    const delaySeconds = retryDelaySeconds(message.attempt, failure.retryAfterSeconds);
+    const delaySeconds = retryDelaySeconds(attempt, failure.retryAfterSeconds);
     await d1
       .prepare(
         `UPDATE scheduled_posts SET status = 'queued', last_error = ?2, lease_until = ?3,
@@ -224,5 +241,31 @@ export async function publishPost(
       .bind(post.id, error, Date.now() + delaySeconds * 1000 + PUBLISHING_LEASE_MS, Date.now())
       .run();
     return { kind: "retry", delaySeconds, error };
+  }
+
+  // The platform has the post. Recording it is stored before the message is acked, so a
+  // redelivery finds it published; a failing write is tried again rather than turned into a
+  // retry of the platform call, which would post twice.
+  const published = settle(d1, post, Date.now(), {
+    status: "published",
+    error: null,
+    externalId: result.externalId,
+    url: result.url,
+  });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await d1.batch(published);
+      return { kind: "published", externalId: result.externalId };
+    } catch (err) {
+      if (attempt >= 3) {
+        logger.error("published but could not record it", {
+          post_id: post.id,
+          external_id: result.externalId,
+          error: String(err),
+        });
+        throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }

@@ -3,7 +3,6 @@ import { syncContentStatus } from "./content-status-sync";
 import { isPublishMessage, type PublishMessage } from "./messages";
 import { publishPost } from "./publish-post";
 
-export const PUBLISH_QUEUE = "publish";
 export const PUBLISH_DLQ = "publish-dlq";
 
 // Messages of a batch are independent: each is acked or retried on its own, in parallel.
@@ -41,8 +40,8 @@ export async function handlePublishBatch(
           duration_ms: Date.now() - started,
         });
       } catch (err) {
-        // Our own failure (D1, a bug): the queue retries, and after max_retries the
-        // dead-letter consumer records it on the post.
+        // Our own failure (D1 unavailable, a bug): the queue retries the message; a post left
+        // in `publishing` is taken again by the cron once its lease runs out.
         logger.error("publish job crashed", {
           post_id: body.post_id,
           error: err instanceof Error ? err.message : String(err),
@@ -74,6 +73,8 @@ export async function handleDeadLetterBatch(
                            coalesce(': ' || last_error, '')
         WHERE id = ?1 AND workspace_id = ?2
           AND status NOT IN ('published', 'cancelled', 'failed')
+          -- A consumer that holds a live lease is still working on it and will settle it.
+          AND NOT (status = 'publishing' AND lease_until > ?3)
         RETURNING content_id`,
     )
       .bind(post_id, workspace_id, now)
