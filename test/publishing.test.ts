@@ -614,3 +614,38 @@ describe("the whole path", () => {
     expect(content.status).toBe("published");
   }, 20_000);
 });
+
+describe("who may publish", () => {
+  it("refuses scheduling and publishing through content to a token without schedule:write", async () => {
+    const ws = await createWorkspace({ scopes: ["content:read", "content:write"] });
+    const scheduled = await api("/content", {
+      method: "POST",
+      token: ws.token,
+      body: { title: "Sneaky", platforms: ["twitter"], scheduled_at: inSeconds(600) },
+    });
+    expect(scheduled.status).toBe(403);
+
+    const draft = await json<{ id: string }>(
+      await api("/content", {
+        method: "POST",
+        token: ws.token,
+        body: { title: "Draft", platforms: ["twitter"] },
+      }),
+    );
+    const put = await api(`/content/${draft.id}`, {
+      method: "PUT",
+      token: ws.token,
+      body: { status: "published" },
+    });
+    expect(put.status).toBe(403);
+    const publish = await api(`/content/${draft.id}/publish`, { method: "POST", token: ws.token });
+    expect(publish.status).toBe(403);
+
+    const rows = await env.DB.prepare(
+      "SELECT count(*) AS n FROM scheduled_posts WHERE workspace_id = ?",
+    )
+      .bind(ws.workspaceId)
+      .first<{ n: number }>();
+    expect(rows?.n).toBe(0);
+  });
+});

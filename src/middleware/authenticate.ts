@@ -3,7 +3,7 @@ import { createMiddleware } from "hono/factory";
 import { intersect, type Scope } from "../auth/scopes";
 import { verifyToken } from "../auth/tokens";
 import { requireSigningSecret } from "../config";
-import type { AppEnv } from "../context";
+import type { AppEnv, Caller } from "../context";
 import { apiKeys, memberships } from "../db/schema";
 import { ApiError } from "../errors";
 import { rateLimitByCredential } from "./rate-limit";
@@ -59,13 +59,17 @@ export const activeCredential = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+export function assertScope(caller: Caller, scope: Scope): void {
+  if (!caller.scopes.includes(scope)) {
+    throw new ApiError("forbidden", `This token lacks the ${scope} permission`, {
+      required: scope,
+    });
+  }
+}
+
 export function requireScope(scope: Scope) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    if (!c.get("caller").scopes.includes(scope)) {
-      throw new ApiError("forbidden", `This token lacks the ${scope} permission`, {
-        required: scope,
-      });
-    }
+    assertScope(c.get("caller"), scope);
     await next();
   });
 }

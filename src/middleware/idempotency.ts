@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { sha256Hex } from "../auth/secret-hash";
 import type { AppEnv } from "../context";
@@ -8,6 +8,8 @@ import { ApiError } from "../errors";
 const KEY = /^[\x21-\x7e]{1,255}$/;
 // A key can be reused for a different request after this long.
 const RETENTION_MS = 24 * 60 * 60 * 1000;
+// A request still unanswered after this long is taken to have died.
+const IN_FLIGHT_MS = 60_000;
 
 // `Idempotency-Key` on a POST makes a retry safe: the first request's response is stored and
 // replayed for the same key and body; a different body under the same key is refused; a
@@ -31,7 +33,11 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
     .onConflictDoUpdate({
       target: [idempotencyKeys.workspaceId, idempotencyKeys.key],
       set: { requestHash, status: null, body: null, createdAt: now },
-      setWhere: lt(idempotencyKeys.createdAt, now - RETENTION_MS),
+      // Expired keys are reused; so is a reservation whose request died before it answered.
+      setWhere: or(
+        lt(idempotencyKeys.createdAt, now - RETENTION_MS),
+        and(isNull(idempotencyKeys.status), lt(idempotencyKeys.createdAt, now - IN_FLIGHT_MS)),
+      ),
     })
     .returning({ key: idempotencyKeys.key });
 

@@ -19,7 +19,7 @@ const LINKEDIN_AUTH_CODES = new Set([
   "REVOKED_ACCESS_TOKEN",
 ]);
 const REASON_MAX = 500;
-const WEBHOOK_EXCERPT = 200;
+const BODY_EXCERPT = 200;
 
 type Body = { text: string; json: Record<string, unknown> | null };
 
@@ -125,7 +125,7 @@ function saysUnauthorized(value: unknown): boolean {
 }
 
 function reasonFor(platform: Platform, status: number, body: Body): string {
-  const fallback = `${status} ${body.text.slice(0, WEBHOOK_EXCERPT)}`.trim();
+  const fallback = `${status} ${body.text.slice(0, BODY_EXCERPT)}`.trim();
   switch (platform) {
     case "twitter":
       return xReason(body) ?? fallback;
@@ -134,7 +134,9 @@ function reasonFor(platform: Platform, status: number, body: Body): string {
     case "instagram":
       return text(graphError(body)?.message) ?? fallback;
     case "webhook":
-      return fallback;
+      // Only the status: the endpoint's body is someone else's text, and last_error is shown
+      // to everyone who may read the schedule.
+      return `The endpoint answered ${status}`;
   }
 }
 

@@ -22,7 +22,13 @@ export async function callPlatform(
 ): Promise<Response> {
   let res: Response;
   try {
-    res = await ctx.fetch(url, { ...init, signal: AbortSignal.timeout(ctx.timeoutMs) });
+    // Redirects are not followed: a webhook endpoint could otherwise bounce our request to an
+    // address it may not be sent to.
+    res = await ctx.fetch(url, {
+      ...init,
+      redirect: "manual",
+      signal: AbortSignal.timeout(ctx.timeoutMs),
+    });
   } catch (error) {
     throw classifyNetworkError(platform, error, ctx.timeoutMs);
   }

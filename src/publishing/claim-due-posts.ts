@@ -75,7 +75,8 @@ export async function enqueueDuePosts(
         });
       }
     }
-    if (claimed.length < CLAIM_BATCH) return report;
+    // A queue that refuses sends would hand the same posts back and forth: stop this run.
+    if (claimed.length < CLAIM_BATCH || report.released > 0) return report;
   }
 }
 

@@ -17,6 +17,8 @@ export type LimiterOptions = {
 
 const HOLD_MS = 1000;
 const MAX_BUCKETS = 10_000;
+// A slow object must not hold every request of its key; past this the fallback decides.
+const LEASE_TIMEOUT_MS = 1000;
 // A request waits at most this long for another request's lease before asking itself.
 const MAX_WAIT_MS = 50;
 
@@ -64,9 +66,12 @@ export class LeaseClient {
     }
 
     let result: LeaseResult;
+    // The object counts the grant from its own clock before it answers, so the hold is
+    // measured from before the call: tokens are never spent later than it counted them.
+    const askedAt = Date.now();
     bucket.inFlight += 1;
     try {
-      result = await this.lease(name, bucket, options);
+      result = await withTimeout(this.lease(name, bucket, options), LEASE_TIMEOUT_MS);
     } catch (err) {
       return this.fallback(name, bucket, options, err, logger);
     } finally {
@@ -77,7 +82,7 @@ export class LeaseClient {
     }
 
     const now = Date.now();
-    const expiresAt = now + HOLD_MS;
+    const expiresAt = askedAt + HOLD_MS;
     const live = bucket.tokens > 0 && now < bucket.expiresAt;
     // Tokens of an older lease must not outlive their own hold, so a merged bucket keeps the
     // earlier expiry; the newer tokens then lapse a little early, which only wastes them.
@@ -186,4 +191,14 @@ export function rateLimitHeaders(d: Decision, windowMs: number): Record<string, 
   };
   if (!d.allowed) headers["Retry-After"] = String(Math.max(1, resetDelta));
   return headers;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`rate limiter did not answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== null) clearTimeout(timer);
+  });
 }

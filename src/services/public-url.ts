@@ -16,7 +16,14 @@ export function isPrivateHost(hostname: string): boolean {
   }
   if (PRIVATE_V4.some((re) => re.test(host))) return true;
   if (host.includes(":")) {
-    return host === "::1" || host === "::" || /^f[cd]/.test(host) || /^fe80:/.test(host);
+    // IPv4-mapped addresses (::ffff:7f00:1) reach IPv4 hosts: refuse them all.
+    return (
+      host === "::1" ||
+      host === "::" ||
+      host.startsWith("::ffff:") ||
+      /^f[cd]/.test(host) ||
+      /^fe80:/.test(host)
+    );
   }
   return false;
 }

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { content } from "../../db/schema";
 import { newId } from "../../ids";
-import { authorize } from "../../middleware/authenticate";
+import { assertScope, authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
 import type { Platform } from "../../platforms/supported";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
@@ -81,6 +81,8 @@ export const createContentRoute = createRouter().openapi(route, async (c) => {
 
   const statements: [Statement, ...Statement[]] = [db.insert(content).values(row)];
   if (scheduledAt !== null) {
+    // Scheduling through content creates posts, which is schedule:write's to allow.
+    assertScope(c.get("caller"), "schedule:write");
     const targets = await resolveTargets(db, workspaceId, {
       platforms: body.platforms,
       accountIds: body.account_ids,

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { authorize } from "../../middleware/authenticate";
+import { authorize, requireScope } from "../../middleware/authenticate";
 import { publishNow } from "../../publishing/publish-now";
 import { findContent } from "../../services/content-lookup";
 import { errorResponses, jsonResponse } from "../openapi-errors";
@@ -20,7 +20,8 @@ const route = createRoute({
     "Answers 202 with the posts as they are (queued): the content becomes `published` only " +
     "once every platform has accepted it. Follow each post with GET /schedule/{id}.",
   security: [{ bearer: [] }],
-  middleware: authorize("content:write"),
+  // Publishing creates posts: it needs schedule:write as well as content:write.
+  middleware: [...authorize("content:write"), requireScope("schedule:write")],
   request: { params: ContentIdParam },
   responses: {
     202: jsonResponse(Publishing, "The posts are on their way"),

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { content, scheduledPosts } from "../../db/schema";
 import { ApiError } from "../../errors";
-import { authorize } from "../../middleware/authenticate";
+import { assertScope, authorize } from "../../middleware/authenticate";
 import type { Platform } from "../../platforms/supported";
 import { publishNow } from "../../publishing/publish-now";
 import { findContent } from "../../services/content-lookup";
@@ -87,6 +87,12 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
   const from = current.status as ContentStatus;
   const to = body.status ?? from;
   if (body.status) assertTransition(from, to);
+  // Scheduling or publishing creates posts, which is schedule:write's to allow.
+  const touchesPosts =
+    to !== from || body.scheduled_at !== undefined || body.platforms !== undefined;
+  if ((to === "scheduled" || to === "published") && touchesPosts) {
+    assertScope(c.get("caller"), "schedule:write");
+  }
 
   // Publishing goes through the platforms; the answer shows the true state, not `published`.
   if (to === "published" && from !== "published") {
