@@ -78,7 +78,8 @@ function buildApi() {
 }
 
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>();
+  // Not strict: /content/ is the same resource as /content.
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
   const api = buildApi();
   const openapi = api.getOpenAPI31Document({
     openapi: "3.1.0",

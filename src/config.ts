@@ -15,7 +15,10 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n <= 0) {
-    throw new Error(`Configuration ${name} must be a positive integer, got "${raw}"`);
+    throw new ApiError(
+      "service_unavailable",
+      `The API is not configured: ${name} must be a positive integer`,
+    );
   }
   return n;
 }

@@ -445,6 +445,13 @@ describe("trends functions", () => {
   });
 
   describe("topicsOf", () => {
+    it("does not pair the last word of one line with the first of the next", () => {
+      const terms = topicsOf("Summer Campaign\nLaunch day");
+      expect(terms.has("summer campaign")).toBe(true);
+      expect(terms.has("campaign launch")).toBe(false);
+      expect(terms.has("launch day")).toBe(true);
+    });
+
     it("keeps words and neighbouring pairs, dropping stopwords, numbers, links and tags", () => {
       const terms = topicsOf(
         "Launch of the year: Sustainable Fashion 2026 #Eco @brand https://example.test/x",

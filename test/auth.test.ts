@@ -386,6 +386,21 @@ describe("tokens that are refused with 401", () => {
     await expectUnauthorized(await verify(`${header}.${payload}.${bogus}`), "Token is invalid");
   });
 
+  it("refuses a token issued in the future", async () => {
+    const later = Math.floor(Date.now() / 1000) + 3600;
+    const token = await signed(shared)
+      .setIssuedAt(later)
+      .setExpirationTime(later + 600)
+      .sign(secretKey());
+
+    await expectUnauthorized(await verify(token), "Token is invalid");
+  });
+
+  it("refuses a token exchange with an unknown field", async () => {
+    const res = await exchange({ api_key: shared.apiKey, secret: shared.secret, scope: "all" });
+    expect(res.status).toBe(422);
+  });
+
   it("refuses a token signed with none", async () => {
     const header = base64url.encode(JSON.stringify({ alg: "none", typ: "JWT" }));
     const payload = base64url.encode(

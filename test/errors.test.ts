@@ -557,16 +557,16 @@ describe("500 Internal Server Error", () => {
     expect(entry.stack).toContain("D1_ERROR");
   });
 
-  it("answers a broken configuration with the same generic 500", async () => {
+  it("answers a broken configuration with 503 naming the setting to fix", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
 
     const res = await callApp(listRequest({ "X-Request-Id": "cfg-broken" }), {
       RATE_LIMIT_PER_MINUTE: "lots",
     });
 
-    const body = await expectError(res, 500, "internal_error");
+    const body = await expectError(res, 503, "service_unavailable");
     expect(body.request_id).toBe("cfg-broken");
-    expect(JSON.stringify(body)).not.toContain("RATE_LIMIT_PER_MINUTE");
+    expect(body.error.message).toContain("RATE_LIMIT_PER_MINUTE");
   });
 
   it("keeps CORS headers on a 500", async () => {
@@ -576,5 +576,20 @@ describe("500 Internal Server Error", () => {
 
     await expectError(res, 500, "internal_error");
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+  });
+});
+
+describe("paths", () => {
+  it("serves a path with a trailing slash like the one without", async () => {
+    const ws = await createWorkspace();
+    const res = await api("/content/", { token: ws.token });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toHaveProperty("pagination");
+  });
+
+  it("answers 404 for a path id that could never exist", async () => {
+    const ws = await createWorkspace();
+    const res = await api(`/content/cnt_${"x".repeat(100)}`, { token: ws.token });
+    expect(res.status).toBe(404);
   });
 });

@@ -60,7 +60,11 @@ export async function verifyToken(
       audience: config.tokenAudience,
       requiredClaims: ["exp", "iat", "sub"],
     });
-    const { wsp, kid, scope, sub, exp } = payload;
+    const { wsp, kid, scope, sub, exp, iat } = payload;
+    // A token issued in the future was not issued by us (a minute of clock skew is allowed).
+    if (typeof iat !== "number" || iat > Date.now() / 1000 + 60) {
+      throw new ApiError("unauthorized", "Token is invalid");
+    }
     const scopesOk = Array.isArray(scope) && scope.every((s) => typeof s === "string");
     if (typeof wsp !== "string" || typeof kid !== "string" || !scopesOk || !sub) {
       throw new ApiError("unauthorized", "Token is missing required claims");

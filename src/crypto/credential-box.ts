@@ -7,7 +7,7 @@ type Keyring = { currentId: string; keys: Map<string, Promise<CryptoKey>> };
 
 const keyrings = new Map<string, Keyring>();
 
-function fromBase64(text: string): Uint8Array {
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0));
 }
 
@@ -28,7 +28,12 @@ function keyring(raw: string | undefined): Keyring {
   let currentId = "";
   for (const entry of raw.split(",")) {
     const [id, material] = entry.trim().split(":");
-    const bytes = material ? fromBase64(material) : new Uint8Array();
+    let bytes: Uint8Array<ArrayBuffer> = new Uint8Array();
+    try {
+      bytes = material ? fromBase64(material) : bytes;
+    } catch {
+      // Not base64: reported below with the same message as a key of the wrong length.
+    }
     if (!id || bytes.byteLength !== 32) {
       throw new ApiError(
         "service_unavailable",

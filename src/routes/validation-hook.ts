@@ -25,7 +25,9 @@ export const validationHook: Hook<any, AppEnv, any, any> = (result) => {
   if (result.success) return;
   const fields = toFieldIssues(result.error.issues as Issue[]);
   const names = fields.map((f) => f.field).join(", ");
-  if (result.target === "query" || result.target === "param") {
+  // A path id that cannot exist (too long, say) is simply not found.
+  if (result.target === "param") throw new ApiError("not_found", "Not found");
+  if (result.target === "query") {
     throw new ApiError("invalid_query", `Invalid query parameter: ${names}`, { fields });
   }
   throw new ApiError("validation_failed", `Invalid value for: ${names}`, { fields });

@@ -56,7 +56,8 @@ export function topicsOf(text: string): Set<string> {
       continue;
     }
     terms.add(word);
-    if (previous && /^[\s]+$/.test(between)) terms.add(`${previous} ${word}`);
+    // Only words on one line pair up: a title's last word and the description's first do not.
+    if (previous && /^[ \t]+$/.test(between)) terms.add(`${previous} ${word}`);
     previous = word;
   }
   return terms;

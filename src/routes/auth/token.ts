@@ -11,7 +11,7 @@ import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { createRouter } from "../router";
 
 const TokenRequest = z
-  .object({
+  .strictObject({
     api_key: z.string().min(1).max(200).openapi({ example: "mk_live_abc123" }),
     secret: z.string().min(1).max(200).openapi({ example: "sk_live_def456" }),
   })
