@@ -70,15 +70,15 @@ Its secret was shown when it was created. For a new key and secret: npm run keys
   );
 }
 
+// Each server runs in a process group of its own, so stopping one stops everything it started.
+const wrangler = `${root}/node_modules/.bin/wrangler`;
+const start = (args, stdio) => spawn(wrangler, args, { cwd: root, stdio, detached: true });
 const children = [
-  spawn("npx", ["wrangler", "dev", "-c", "standin/wrangler.toml", "--port", "8788"], {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-  }),
-  spawn("npx", ["wrangler", "dev", "--port", "8787", "--test-scheduled"], {
-    cwd: root,
-    stdio: "inherit",
-  }),
+  start(
+    ["dev", "-c", "standin/wrangler.toml", "--port", "8788", "--inspector-port", "9230"],
+    ["ignore", "ignore", "inherit"],
+  ),
+  start(["dev", "--port", "8787", "--test-scheduled"], "inherit"),
 ];
 
 // `wrangler dev` runs no Cron Trigger by itself; --test-scheduled exposes /__scheduled, so fire
@@ -102,9 +102,16 @@ const firstTick = setTimeout(
 const stop = (signal) => {
   clearTimeout(firstTick);
   clearInterval(ticker);
-  for (const child of children) child.kill(signal);
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // That group has already exited.
+    }
+  }
 };
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => stop(signal));
+// When either server stops, stop the other too: half a local setup only confuses.
 for (const child of children) {
   child.on("exit", (code) => {
     stop("SIGTERM");
