@@ -55,7 +55,12 @@ export function notFound(what: string): ApiError {
   return new ApiError("not_found", `${what} not found`);
 }
 
+// Names each bad field, once in the message and one by one in details.fields.
 export function validationFailed(issues: FieldIssue[]): ApiError {
-  const fields = issues.map((i) => i.field).join(", ");
+  const fields = [...new Set(issues.map((i) => i.field))].join(", ");
   return new ApiError("validation_failed", `Invalid value for: ${fields}`, { fields: issues });
+}
+
+export function fieldError(field: string, message: string): ApiError {
+  return validationFailed([{ field, message }]);
 }

@@ -5,7 +5,12 @@
 // - at least one failed → `failed` (a partial failure: the posts show which platforms have
 //   it and which refused it)
 // Content a person moved elsewhere meanwhile (draft, archived) is left alone.
-export function syncContentStatus(d1: D1Database, contentId: string, now: number) {
+export function syncContentStatus(
+  d1: D1Database,
+  workspaceId: string,
+  contentId: string,
+  now: number,
+) {
   return d1
     .prepare(
       `UPDATE content SET
@@ -25,9 +30,9 @@ export function syncContentStatus(d1: D1Database, contentId: string, now: number
              THEN coalesce(published_at, ?2)
            ELSE published_at END,
          updated_at = ?2
-       WHERE id = ?1 AND status = 'scheduled'
+       WHERE id = ?1 AND workspace_id = ?3 AND status = 'scheduled'
          AND NOT EXISTS (SELECT 1 FROM scheduled_posts p WHERE p.content_id = content.id
                            AND p.status IN ('pending', 'queued', 'publishing'))`,
     )
-    .bind(contentId, now);
+    .bind(contentId, now, workspaceId);
 }

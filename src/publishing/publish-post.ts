@@ -102,7 +102,7 @@ function settle(
                 external_url = coalesce(?5, external_url),
                 published_at = CASE WHEN ?2 = 'published' THEN ?6 ELSE published_at END,
                 lease_until = NULL, updated_at = ?6
-          WHERE id = ?1 AND status IN ('publishing', 'queued')`,
+          WHERE id = ?1 AND workspace_id = ?7 AND status IN ('publishing', 'queued')`,
       )
       .bind(
         post.id,
@@ -111,8 +111,9 @@ function settle(
         fields.externalId ?? null,
         fields.url ?? null,
         now,
+        post.workspace_id,
       ),
-    syncContentStatus(d1, post.content_id, now),
+    syncContentStatus(d1, post.workspace_id, post.content_id, now),
   ];
 }
 
@@ -190,8 +191,10 @@ export async function publishPost(
       saveState: async (next) => {
         state = next;
         await d1
-          .prepare("UPDATE scheduled_posts SET publish_state = ?2 WHERE id = ?1")
-          .bind(post.id, JSON.stringify(next))
+          .prepare(
+            "UPDATE scheduled_posts SET publish_state = ?2 WHERE id = ?1 AND workspace_id = ?3",
+          )
+          .bind(post.id, JSON.stringify(next), post.workspace_id)
           .run();
       },
       timeoutMs: PUBLISH_TIMEOUT_MS,
@@ -236,9 +239,15 @@ export async function publishPost(
       .prepare(
         `UPDATE scheduled_posts SET status = 'queued', last_error = ?2, lease_until = ?3,
                 updated_at = ?4
-          WHERE id = ?1 AND status = 'publishing'`,
+          WHERE id = ?1 AND workspace_id = ?5 AND status = 'publishing'`,
       )
-      .bind(post.id, error, Date.now() + delaySeconds * 1000 + PUBLISHING_LEASE_MS, Date.now())
+      .bind(
+        post.id,
+        error,
+        Date.now() + delaySeconds * 1000 + PUBLISHING_LEASE_MS,
+        Date.now(),
+        post.workspace_id,
+      )
       .run();
     return { kind: "retry", delaySeconds, error };
   }

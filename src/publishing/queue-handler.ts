@@ -80,7 +80,7 @@ export async function handleDeadLetterBatch(
       .bind(post_id, workspace_id, now)
       .first<{ content_id: string }>();
     if (post) {
-      await syncContentStatus(env.DB, post.content_id, now).run();
+      await syncContentStatus(env.DB, workspace_id, post.content_id, now).run();
     }
     logger.warn("publish message dead-lettered", { post_id, workspace: workspace_id });
     message.ack();

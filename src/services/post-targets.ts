@@ -1,17 +1,12 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Database } from "../context";
 import { accounts } from "../db/schema";
-import { ApiError, type FieldIssue } from "../errors";
+import { type FieldIssue, validationFailed } from "../errors";
 import { type MediaItem, postText } from "../platforms/adapter";
 import { adapterFor } from "../platforms/registry";
 import type { Platform } from "../platforms/supported";
 
 export type PostTarget = { platform: Platform; accountId: string };
-
-function invalid(fields: FieldIssue[]): ApiError {
-  const names = [...new Set(fields.map((f) => f.field))].join(", ");
-  return new ApiError("validation_failed", `Invalid value for: ${names}`, { fields });
-}
 
 // Where each post goes: the named accounts, and for each platform listed without an account,
 // that platform's default account. A platform the workspace has not connected is refused.
@@ -65,7 +60,7 @@ export async function resolveTargets(
     }
   }
 
-  if (issues.length > 0) throw invalid(issues);
+  if (issues.length > 0) throw validationFailed(issues);
   return targets;
 }
 
@@ -82,5 +77,5 @@ export function checkPlatformRules(
       issues.push({ field: v.field, message: `${platform}: ${v.message}` });
     }
   }
-  if (issues.length > 0) throw invalid(issues);
+  if (issues.length > 0) throw validationFailed(issues);
 }

@@ -3,7 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { randomSecret, seal } from "../../crypto/credential-box";
 import { isUniqueViolation } from "../../db/constraint-errors";
 import { accounts } from "../../db/schema";
-import { ApiError } from "../../errors";
+import { validationFailed } from "../../errors";
 import { newId } from "../../ids";
 import { authorize } from "../../middleware/authenticate";
 import { adapterFor } from "../../platforms/registry";
@@ -51,7 +51,7 @@ function credentialError(issues: { path: PropertyKey[]; message: string }[]) {
     field: ["credentials", ...i.path.map(String)].join("."),
     message: i.message,
   }));
-  return new ApiError("validation_failed", "Invalid value for: credentials", { fields });
+  return validationFailed(fields);
 }
 
 export const connectAccountRoute = createRouter().openapi(route, async (c) => {

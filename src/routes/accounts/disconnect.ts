@@ -63,7 +63,7 @@ export const disconnectAccountRoute = createRouter().openapi(route, async (c) =>
         db
           .update(accounts)
           .set({ isDefault: true, updatedAt: now })
-          .where(eq(accounts.id, successor.id)),
+          .where(and(eq(accounts.id, successor.id), eq(accounts.workspaceId, workspaceId))),
       );
     }
   }

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { content, scheduledPosts } from "../../db/schema";
-import { ApiError } from "../../errors";
+import { fieldError } from "../../errors";
 import { assertScope, authorize } from "../../middleware/authenticate";
 import type { Platform } from "../../platforms/supported";
 import { publishNow } from "../../publishing/publish-now";
@@ -136,9 +136,7 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
 
   if (to === "scheduled" && (from !== "scheduled" || timingChanged)) {
     if (next.scheduledAt === null) {
-      throw new ApiError("validation_failed", "Invalid value for: scheduled_at", {
-        fields: [{ field: "scheduled_at", message: "is required to schedule content" }],
-      });
+      throw fieldError("scheduled_at", "is required to schedule content");
     }
     const at = futureInstant(body.scheduled_at ?? new Date(next.scheduledAt).toISOString(), now);
     const platforms = next.platforms as Platform[];

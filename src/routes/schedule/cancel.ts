@@ -38,7 +38,7 @@ export const cancelScheduledPostRoute = createRouter().openapi(route, async (c) 
     .returning();
   if (cancelled) {
     // The content may now be fully published (or failed) by its remaining posts.
-    await syncContentStatus(c.env.DB, cancelled.contentId, now).run();
+    await syncContentStatus(c.env.DB, workspaceId, cancelled.contentId, now).run();
     return c.json(serializePostDetail(cancelled), 200);
   }
 

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../context";
 import { content } from "../../db/schema";
-import { ApiError } from "../../errors";
+import { ApiError, fieldError } from "../../errors";
 import { authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
 import { PLATFORMS } from "../../platforms/supported";
@@ -78,9 +78,7 @@ async function schedulableContent(db: Database, workspaceId: string, id: string)
     .get();
   // The id is a field of the body, so an unknown one is a validation failure, not a 404.
   if (!row) {
-    throw new ApiError("validation_failed", "Invalid value for: content_id", {
-      fields: [{ field: "content_id", message: "no such content in this workspace" }],
-    });
+    throw fieldError("content_id", "no such content in this workspace");
   }
   if (!canTransition(row.status as ContentStatus, "scheduled")) {
     throw new ApiError("invalid_transition", `Content that is ${row.status} cannot be scheduled`, {

@@ -4,7 +4,7 @@ import { ROLE_SCOPES, ROLES, SCOPES } from "../../auth/scopes";
 import { sha256Hex } from "../../auth/secret-hash";
 import { isUniqueViolation } from "../../db/constraint-errors";
 import { invitations, memberships, users } from "../../db/schema";
-import { ApiError } from "../../errors";
+import { ApiError, validationFailed } from "../../errors";
 import { newId, randomToken } from "../../ids";
 import { authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
@@ -65,11 +65,9 @@ export const inviteRoute = createRouter().openapi(route, async (c) => {
   const permissions = [...new Set(body.permissions ?? ROLE_SCOPES[body.role])];
   const outsideRole = permissions.filter((p) => !ROLE_SCOPES[body.role].includes(p));
   if (outsideRole.length > 0) {
-    throw new ApiError("validation_failed", "Invalid value for: permissions", {
-      fields: [
-        { field: "permissions", message: `a ${body.role} cannot hold ${outsideRole.join(", ")}` },
-      ],
-    });
+    throw validationFailed([
+      { field: "permissions", message: `a ${body.role} cannot hold ${outsideRole.join(", ")}` },
+    ]);
   }
   // Nobody hands out more than they hold.
   const notHeld = permissions.filter((p) => !caller.scopes.includes(p));
