@@ -326,19 +326,33 @@ describe("publish consumer", () => {
     expect((await post(id))?.attempts).toBe(6);
   });
 
-  it("lets the dead-letter consumer fail a post the queue gave up on", async () => {
+  it("lets the dead-letter consumer fail a post whose attempts ran out", async () => {
     const ws = await createWorkspace();
     const { posts } = await scheduleContent(ws, ["webhook"], inSeconds(90));
     const id = posts[0]?.id as string;
     await queuePosts([id]);
     standin.failNext("POST /webhook/", 500, 10);
     await deliver(ws, [id], 1);
+    await env.DB.prepare("UPDATE scheduled_posts SET attempts = 6 WHERE id = ?").bind(id).run();
 
     const dead = await deliver(ws, [id], 1, "publish-dlq");
     expect(dead.explicitAcks).toHaveLength(1);
     const stored = await post(id);
     expect(stored?.status).toBe("failed");
     expect(stored?.last_error).toMatch(/^Gave up after repeated failures: webhook/);
+  });
+
+  it("hands a post that never reached its platform back to the cron", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["webhook"], inSeconds(90));
+    const id = posts[0]?.id as string;
+    // As if every delivery had failed on our side (D1 down) before the post was claimed.
+    await queuePosts([id]);
+
+    await deliver(ws, [id], 6, "publish-dlq");
+
+    expect((await post(id))?.status).toBe("pending");
+    expect(standin.requests).toEqual([]);
   });
 
   it("fails a post whose credentials cannot be opened instead of retrying for ever", async () => {
@@ -616,6 +630,35 @@ describe("the whole path", () => {
 });
 
 describe("who may publish", () => {
+  it("refuses to cancel posts through content without schedule:write", async () => {
+    const owner = await createWorkspace();
+    const { contentId } = await scheduleContent(owner, ["twitter"], inSeconds(600));
+    const writer = await createWorkspace({ scopes: ["content:read", "content:write"] });
+    // Same workspace, narrower key: write the key straight into D1.
+    await env.DB.prepare("UPDATE api_keys SET workspace_id = ?, user_id = ? WHERE id = ?")
+      .bind(owner.workspaceId, owner.userId, writer.keyId)
+      .run();
+    await env.DB.prepare("UPDATE api_keys SET scopes = ? WHERE id = ?")
+      .bind(JSON.stringify(["content:read", "content:write"]), writer.keyId)
+      .run();
+    const { issueToken } = await import("./helpers/fixtures");
+    const token = await issueToken(writer.apiKey, writer.secret);
+
+    const res = await api(`/content/${contentId}`, {
+      method: "PUT",
+      token,
+      body: { status: "draft" },
+    });
+
+    expect(res.status).toBe(403);
+    const open = await env.DB.prepare(
+      "SELECT count(*) AS n FROM scheduled_posts WHERE content_id = ? AND status = 'pending'",
+    )
+      .bind(contentId)
+      .first<{ n: number }>();
+    expect(open?.n).toBe(1);
+  });
+
   it("refuses scheduling and publishing through content to a token without schedule:write", async () => {
     const ws = await createWorkspace({ scopes: ["content:read", "content:write"] });
     const scheduled = await api("/content", {

@@ -9,7 +9,7 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 // A key can be reused for a different request after this long.
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 // A request still unanswered after this long is taken to have died.
-const IN_FLIGHT_MS = 60_000;
+const IN_FLIGHT_MS = 120_000;
 
 // `Idempotency-Key` on a POST makes a retry safe: the first request's response is stored and
 // replayed for the same key and body; a different body under the same key is refused; a
@@ -61,11 +61,14 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
 
   await next();
 
+  // Only this request's own reservation is finished or released: one taken over by a retry
+  // (after IN_FLIGHT_MS) belongs to that retry now.
+  const mine = and(where, eq(idempotencyKeys.createdAt, now), isNull(idempotencyKeys.status));
   // A server error may succeed on retry, so it releases the key instead of pinning the failure.
   if (c.res.status >= 500) {
-    await db.delete(idempotencyKeys).where(where);
+    await db.delete(idempotencyKeys).where(mine);
     return;
   }
   const body = await c.res.clone().text();
-  await db.update(idempotencyKeys).set({ status: c.res.status, body }).where(where);
+  await db.update(idempotencyKeys).set({ status: c.res.status, body }).where(mine);
 });

@@ -104,7 +104,7 @@ export async function publishNow(
   await db.batch([
     cancelOpenPosts(db, { workspaceId, contentId: row.id, now }),
     supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: retried, now }),
-    posts.statement,
+    ...posts.statements,
     db
       .update(content)
       .set({

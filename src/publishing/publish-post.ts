@@ -38,6 +38,7 @@ type ClaimedPost = {
 };
 
 const EARLY_WAIT_MS = 1500;
+const SETTLE_TRIES = 8;
 
 export type Outcome =
   | { kind: "skipped"; reason: string }
@@ -252,21 +253,23 @@ export async function publishPost(
     return { kind: "retry", delaySeconds, error };
   }
 
-  // The platform has the post. Recording it is stored before the message is acked, so a
-  // redelivery finds it published; a failing write is tried again rather than turned into a
-  // retry of the platform call, which would post twice.
+  // The platform has the post. It is recorded before the message is acked, so a redelivery
+  // finds it published.
   const published = settle(d1, post, Date.now(), {
     status: "published",
     error: null,
     externalId: result.externalId,
     url: result.url,
   });
+  // Tried for up to about a minute, well inside the lease, so a short D1 outage does not
+  // leave the post to be taken again by the cron; after that the adapter's saved state is
+  // what keeps a second attempt from posting twice.
   for (let attempt = 1; ; attempt++) {
     try {
       await d1.batch(published);
       return { kind: "published", externalId: result.externalId };
     } catch (err) {
-      if (attempt >= 3) {
+      if (attempt >= SETTLE_TRIES) {
         logger.error("published but could not record it", {
           post_id: post.id,
           external_id: result.externalId,
@@ -274,7 +277,7 @@ export async function publishPost(
         });
         throw err;
       }
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 10_000)));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { createLogger } from "../logger";
 import { syncContentStatus } from "./content-status-sync";
 import { isPublishMessage, type PublishMessage } from "./messages";
+import { MAX_PUBLISH_ATTEMPTS } from "./platform-config";
 import { publishPost } from "./publish-post";
 
 export const PUBLISH_DLQ = "publish-dlq";
@@ -52,8 +53,10 @@ export async function handlePublishBatch(
   );
 }
 
-// Messages the queue gave up on. The post is marked failed with the last error it saw, so a
-// person can read why; a post that did go out or was cancelled is left as it is.
+// Messages the queue gave up on. A post that still has attempts left never reached a platform
+// on its last tries (our own outage, say): it goes back to `pending` for the next cron run.
+// Otherwise it is marked failed with the last error it saw, so a person can read why. A post
+// that went out, was cancelled, or is held by a consumer under a live lease is left alone.
 export async function handleDeadLetterBatch(
   batch: MessageBatch<unknown>,
   env: Cloudflare.Env,
@@ -68,21 +71,25 @@ export async function handleDeadLetterBatch(
     const { post_id, workspace_id } = message.body;
     const post = await env.DB.prepare(
       `UPDATE scheduled_posts
-          SET status = 'failed', lease_until = NULL, updated_at = ?3,
-              last_error = 'Gave up after repeated failures' ||
-                           coalesce(': ' || last_error, '')
+          SET status = CASE WHEN attempts < ?4 THEN 'pending' ELSE 'failed' END,
+              last_error = CASE WHEN attempts < ?4 THEN last_error
+                ELSE 'Gave up after repeated failures' || coalesce(': ' || last_error, '') END,
+              lease_until = NULL, updated_at = ?3
         WHERE id = ?1 AND workspace_id = ?2
           AND status NOT IN ('published', 'cancelled', 'failed')
-          -- A consumer that holds a live lease is still working on it and will settle it.
           AND NOT (status = 'publishing' AND lease_until > ?3)
-        RETURNING content_id`,
+        RETURNING content_id, status`,
     )
-      .bind(post_id, workspace_id, now)
-      .first<{ content_id: string }>();
-    if (post) {
+      .bind(post_id, workspace_id, now, MAX_PUBLISH_ATTEMPTS)
+      .first<{ content_id: string; status: string }>();
+    if (post?.status === "failed") {
       await syncContentStatus(env.DB, workspace_id, post.content_id, now).run();
     }
-    logger.warn("publish message dead-lettered", { post_id, workspace: workspace_id });
+    logger.warn("publish message dead-lettered", {
+      post_id,
+      workspace: workspace_id,
+      outcome: post?.status ?? "left alone",
+    });
     message.ack();
   }
 }

@@ -31,7 +31,12 @@ type Bucket = {
   leasedAt: number;
   // Requests of this isolate asking the object right now, and requests waiting for them.
   inFlight: number;
+  inFlightSince: number;
   waiting: number;
+  // When the object last answered, and until when it refused; asking again sooner than that
+  // would only load it.
+  answeredAt: number;
+  deniedUntil: number;
   // Used only while the object cannot be reached; see `fallback`.
   fallbackCount: number;
   fallbackWindowEnd: number;
@@ -48,6 +53,11 @@ export class LeaseClient {
 
   async take(name: string, options: LimiterOptions, logger: Logger): Promise<Decision> {
     const bucket = this.bucket(name);
+    if (Date.now() < bucket.deniedUntil) return this.denied(bucket, options);
+    // A request cancelled while asking never runs its `finally`: an old count is not trusted.
+    if (bucket.inFlight > 0 && Date.now() - bucket.inFlightSince > LEASE_TIMEOUT_MS * 2) {
+      bucket.inFlight = 0;
+    }
     let waited = 0;
     for (;;) {
       if (bucket.tokens > 0 && Date.now() < bucket.expiresAt) {
@@ -70,15 +80,20 @@ export class LeaseClient {
     // measured from before the call: tokens are never spent later than it counted them.
     const askedAt = Date.now();
     bucket.inFlight += 1;
+    bucket.inFlightSince = askedAt;
     try {
       result = await withTimeout(this.lease(name, bucket, options), LEASE_TIMEOUT_MS);
     } catch (err) {
       return this.fallback(name, bucket, options, err, logger);
     } finally {
-      bucket.inFlight -= 1;
+      bucket.inFlight = Math.max(0, bucket.inFlight - 1);
     }
+    bucket.remainingAtObject = result.remaining;
+    bucket.resetAt = result.resetAt;
+    bucket.answeredAt = Date.now();
     if (result.granted === 0) {
-      return { allowed: false, limit: options.limit, remaining: 0, resetAt: result.resetAt };
+      bucket.deniedUntil = result.resetAt;
+      return this.denied(bucket, options);
     }
 
     const now = Date.now();
@@ -88,9 +103,11 @@ export class LeaseClient {
     // earlier expiry; the newer tokens then lapse a little early, which only wastes them.
     bucket.expiresAt = live ? Math.min(bucket.expiresAt, expiresAt) : expiresAt;
     bucket.tokens = (live ? bucket.tokens : 0) + result.granted - 1;
-    bucket.remainingAtObject = result.remaining;
-    bucket.resetAt = result.resetAt;
     return this.allowed(bucket, options);
+  }
+
+  private denied(bucket: Bucket, options: LimiterOptions): Decision {
+    return { allowed: false, limit: options.limit, remaining: 0, resetAt: bucket.resetAt };
   }
 
   private allowed(bucket: Bucket, options: LimiterOptions): Decision {
@@ -138,7 +155,9 @@ export class LeaseClient {
     const now = Date.now();
     if (now >= bucket.fallbackWindowEnd) {
       bucket.fallbackWindowEnd = now + options.windowMs;
-      bucket.fallbackCount = 0;
+      // Start from what the object last said was spent, if that was within the window.
+      const recent = bucket.answeredAt > 0 && now - bucket.answeredAt < options.windowMs;
+      bucket.fallbackCount = recent ? options.limit - bucket.remainingAtObject : 0;
     }
     const allowed = bucket.fallbackCount < options.limit;
     if (allowed) bucket.fallbackCount += 1;
@@ -162,7 +181,10 @@ export class LeaseClient {
         leaseSize: 1,
         leasedAt: 0,
         inFlight: 0,
+        inFlightSince: 0,
         waiting: 0,
+        deniedUntil: 0,
+        answeredAt: 0,
         fallbackCount: 0,
         fallbackWindowEnd: 0,
       };

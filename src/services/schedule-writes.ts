@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../context";
 import { scheduledPosts } from "../db/schema";
@@ -29,7 +29,7 @@ export function insertPosts(
     status?: "pending" | "queued";
     leaseUntil?: number | null;
   },
-): { scheduleId: string; postIds: string[]; statement: Statement } {
+): { scheduleId: string; postIds: string[]; statements: Statement[] } {
   const scheduleId = newId("scd");
   const rows = input.targets.map((target) => ({
     id: newId("scd"),
@@ -44,10 +44,27 @@ export function insertPosts(
     createdAt: input.now,
     updatedAt: input.now,
   }));
+  const ids = rows.map((r) => r.id);
+  // The check that refused platforms already out ran a round trip earlier, and a consumer may
+  // have taken a post since. Re-checked in the same batch (one transaction), a new post for
+  // such a platform is cancelled at once and never sent.
+  const recheck = db
+    .update(scheduledPosts)
+    .set({ status: "cancelled" })
+    .where(
+      and(
+        inArray(scheduledPosts.id, ids),
+        sql`exists (select 1 from scheduled_posts live
+                     where live.workspace_id = ${input.workspaceId}
+                       and live.content_id = ${input.contentId}
+                       and live.platform = scheduled_posts.platform
+                       and live.status in ('publishing', 'published'))`,
+      ),
+    );
   return {
     scheduleId,
-    postIds: rows.map((r) => r.id),
-    statement: db.insert(scheduledPosts).values(rows),
+    postIds: ids,
+    statements: [db.insert(scheduledPosts).values(rows), recheck],
   };
 }
 

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { PlatformError } from "../../src/platforms/adapter";
 import { LINKEDIN_VERSION, linkedinAdapter } from "../../src/platforms/linkedin";
 import { createStandin, type Standin } from "../../standin/src/handler";
-import { outgoingPost, publishContext } from "./publish-context";
+import { NOW, outgoingPost, publishContext, type TestContext } from "./publish-context";
 
 const BASE = "http://standin.test/linkedin";
 const CREDENTIALS = { access_token: "li-token", author_urn: "urn:li:person:8675309" };
@@ -10,10 +10,24 @@ const CREDENTIALS = { access_token: "li-token", author_urn: "urn:li:person:86753
 let standin: Standin;
 beforeEach(() => {
   standin = createStandin();
+  // The stand-in stamps posts with the same clock the publish context reads.
+  standin.linkedin.now = () => NOW;
 });
 
 const ctx = (overrides = {}) => publishContext(standin.fetch, BASE, CREDENTIALS, overrides);
 const post = (text = "Hiring: platform engineers") => outgoingPost({ platform: "linkedin", text });
+const calls = () => standin.requests.map((r) => `${r.method} ${r.path}`);
+const creates = () => calls().filter((c) => c === "POST /linkedin/rest/posts");
+
+// The first attempt posts, but its answer arrives after the 100 ms the context waits.
+async function loseAnswer(): Promise<TestContext> {
+  standin.delayNext("POST /linkedin/rest/posts", 5_000);
+  const context = ctx({ timeoutMs: 100 });
+  const error = await failure(linkedinAdapter.publish(post(), context));
+  expect(error.kind).toBe("transient");
+  expect(standin.linkedin.posts).toHaveLength(1);
+  return context;
+}
 
 async function failure(promise: Promise<unknown>): Promise<PlatformError> {
   const error = await promise.then(
@@ -118,6 +132,103 @@ describe("LinkedIn publish", () => {
     const error = await failure(linkedinAdapter.publish(post(), ctx()));
     expect(error.kind).toBe("transient");
     expect(error.retryAfterSeconds).toBeNull();
+  });
+});
+
+describe("LinkedIn lost answers", () => {
+  it("saves when the first attempt began before posting", async () => {
+    const context = ctx();
+    const requestsAtSave: number[] = [];
+    const save = context.saveState;
+    context.saveState = async (state) => {
+      requestsAtSave.push(standin.requests.length);
+      await save(state);
+    };
+
+    await linkedinAdapter.publish(post(), context);
+
+    expect(requestsAtSave).toEqual([0]);
+    expect(context.saves).toEqual([{ li_attempt_at: `${NOW}` }]);
+  });
+
+  it("finds the post of an attempt whose answer was lost instead of posting again", async () => {
+    const context = await loseAnswer();
+
+    const result = await linkedinAdapter.publish(post(), context);
+
+    const urn = standin.linkedin.posts[0]?.id;
+    expect(result).toEqual({
+      externalId: urn,
+      url: `https://www.linkedin.com/feed/update/${urn}/`,
+    });
+    expect(calls()).toEqual(["POST /linkedin/rest/posts", "GET /linkedin/rest/posts"]);
+    const lookup = standin.requests[1];
+    expect(lookup?.url).toBe(
+      "http://standin.test/linkedin/rest/posts" +
+        "?q=author&author=urn%3Ali%3Aperson%3A8675309&count=10&sortBy=LAST_MODIFIED",
+    );
+    expect(lookup?.headers).toMatchObject({
+      authorization: "Bearer li-token",
+      "linkedin-version": LINKEDIN_VERSION,
+      "x-restli-protocol-version": "2.0.0",
+    });
+  });
+
+  it("posts normally on a retry that finds nothing", async () => {
+    standin.failNext("POST /linkedin/rest/posts", 503);
+    const context = ctx();
+    await failure(linkedinAdapter.publish(post(), context));
+
+    const result = await linkedinAdapter.publish(post(), context);
+
+    expect(result.externalId).toBe("urn:li:share:7300000000000000001");
+    expect(calls()).toEqual([
+      "POST /linkedin/rest/posts",
+      "GET /linkedin/rest/posts",
+      "POST /linkedin/rest/posts",
+    ]);
+    expect(context.saves).toHaveLength(1);
+  });
+
+  it("leaves a lookup that fails with 503 to a retry without posting", async () => {
+    const context = await loseAnswer();
+    standin.failNext("GET /linkedin/rest/posts", 503);
+
+    const error = await failure(linkedinAdapter.publish(post(), context));
+    expect(error.kind).toBe("transient");
+    expect(creates()).toHaveLength(1);
+
+    const result = await linkedinAdapter.publish(post(), context);
+    expect(result.externalId).toBe(standin.linkedin.posts[0]?.id);
+    expect(creates()).toHaveLength(1);
+  });
+
+  it("does not take the same text posted before the first attempt for this post", async () => {
+    standin.linkedin.now = () => NOW - 3_600_000;
+    await linkedinAdapter.publish(post(), ctx());
+    standin.linkedin.now = () => NOW;
+    standin.failNext("POST /linkedin/rest/posts", 503);
+    const context = ctx();
+    await failure(linkedinAdapter.publish(post(), context));
+
+    const result = await linkedinAdapter.publish(post(), context);
+
+    expect(result.externalId).toBe("urn:li:share:7300000000000000002");
+    expect(standin.linkedin.posts).toHaveLength(2);
+  });
+
+  it("posts again, as before, when reading the author's posts is not permitted", async () => {
+    const context = await loseAnswer();
+    const denied = JSON.stringify({
+      status: 403,
+      code: "ACCESS_DENIED",
+      message: "Not enough permissions",
+    });
+    standin.failNext("GET /linkedin/rest/posts", 403, 1, {}, denied);
+
+    await linkedinAdapter.publish(post(), context);
+
+    expect(creates()).toHaveLength(2);
   });
 });
 

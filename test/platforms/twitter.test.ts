@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { PlatformError } from "../../src/platforms/adapter";
 import { twitterAdapter } from "../../src/platforms/twitter";
 import { createStandin, type Standin } from "../../standin/src/handler";
-import { NOW, outgoingPost, publishContext } from "./publish-context";
+import { X_USER } from "../../standin/src/x";
+import { NOW, outgoingPost, publishContext, type TestContext } from "./publish-context";
 
 const BASE = "http://standin.test/x";
 const CREDENTIALS = { access_token: "x-user-token" };
@@ -10,9 +11,25 @@ const CREDENTIALS = { access_token: "x-user-token" };
 let standin: Standin;
 beforeEach(() => {
   standin = createStandin();
+  // The stand-in stamps posts with the same clock the publish context reads.
+  standin.x.now = () => NOW;
 });
 
 const ctx = (overrides = {}) => publishContext(standin.fetch, BASE, CREDENTIALS, overrides);
+const calls = () => standin.requests.map((r) => `${r.method} ${r.path}`);
+const creates = () => calls().filter((c) => c === "POST /x/2/tweets");
+const TIMELINE = `/x/2/users/${X_USER.id}/tweets`;
+const NOTHING_RECENT = JSON.stringify({ meta: { result_count: 0 } });
+
+// The first attempt posts, but its answer arrives after the 100 ms the context waits.
+async function loseAnswer(text = "Launch day"): Promise<TestContext> {
+  standin.delayNext("POST /x/2/tweets", 5_000);
+  const context = ctx({ timeoutMs: 100 });
+  const error = await failure(twitterAdapter.publish(outgoingPost({ text }), context));
+  expect(error.kind).toBe("transient");
+  expect(standin.x.posts).toHaveLength(1);
+  return context;
+}
 
 async function failure(promise: Promise<unknown>): Promise<PlatformError> {
   const error = await promise.then(
@@ -160,6 +177,118 @@ describe("X publish", () => {
     const error = await failure(twitterAdapter.publish(outgoingPost(), context));
     expect(error.kind).toBe("auth");
     expect(standin.requests).toHaveLength(0);
+  });
+});
+
+describe("X lost answers", () => {
+  it("saves when the first attempt began before posting", async () => {
+    const context = ctx();
+    const requestsAtSave: number[] = [];
+    const save = context.saveState;
+    context.saveState = async (state) => {
+      requestsAtSave.push(standin.requests.length);
+      await save(state);
+    };
+
+    await twitterAdapter.publish(outgoingPost(), context);
+
+    expect(requestsAtSave).toEqual([0]);
+    expect(context.saves).toEqual([{ x_attempt_at: `${NOW}` }]);
+  });
+
+  it("finds the post of an attempt whose answer was lost instead of posting again", async () => {
+    const context = await loseAnswer();
+
+    const result = await twitterAdapter.publish(outgoingPost(), context);
+
+    const id = standin.x.posts[0]?.id;
+    expect(result).toEqual({ externalId: id, url: `https://x.com/i/web/status/${id}` });
+    expect(calls()).toEqual(["POST /x/2/tweets", "GET /x/2/users/me", `GET ${TIMELINE}`]);
+    const lookup = new URL(standin.requests[2]?.url ?? "");
+    expect(Object.fromEntries(lookup.searchParams)).toEqual({
+      max_results: "10",
+      start_time: "2026-09-01T11:59:00Z",
+      "tweet.fields": "created_at,text",
+    });
+    expect(standin.requests[2]?.headers.authorization).toBe("Bearer x-user-token");
+  });
+
+  it("posts normally on a retry that finds nothing", async () => {
+    standin.failNext("POST /x/2/tweets", 503);
+    const context = ctx();
+    await failure(twitterAdapter.publish(outgoingPost(), context));
+
+    const result = await twitterAdapter.publish(outgoingPost(), context);
+
+    expect(result.externalId).toBe("1790000000000000001");
+    expect(calls()).toEqual([
+      "POST /x/2/tweets",
+      "GET /x/2/users/me",
+      `GET ${TIMELINE}`,
+      "POST /x/2/tweets",
+    ]);
+    // The mark keeps the first attempt's time, where the search has to start.
+    expect(context.saves).toHaveLength(1);
+  });
+
+  it("leaves a lookup that fails with 503 to a retry without posting", async () => {
+    const context = await loseAnswer();
+    standin.failNext("GET /x/2/users/me", 503, 1, { "Retry-After": "20" });
+
+    const error = await failure(twitterAdapter.publish(outgoingPost(), context));
+    expect(error.kind).toBe("transient");
+    expect(error.retryAfterSeconds).toBe(20);
+    expect(creates()).toHaveLength(1);
+
+    const result = await twitterAdapter.publish(outgoingPost(), context);
+    expect(result.externalId).toBe(standin.x.posts[0]?.id);
+    expect(creates()).toHaveLength(1);
+  });
+
+  it("looks again when X refuses the retry as a duplicate", async () => {
+    const context = await loseAnswer();
+    // X's timeline has not caught up with the post on the first look.
+    standin.failNext(`GET ${TIMELINE}`, 200, 1, {}, NOTHING_RECENT);
+
+    const result = await twitterAdapter.publish(outgoingPost(), context);
+
+    expect(result.externalId).toBe(standin.x.posts[0]?.id);
+    expect(standin.x.posts).toHaveLength(1);
+    expect(calls().filter((c) => c === `GET ${TIMELINE}`)).toHaveLength(2);
+  });
+
+  it("fails with a clear reason when the duplicate is nowhere to be found", async () => {
+    const context = await loseAnswer();
+    standin.failNext(`GET ${TIMELINE}`, 200, 2, {}, NOTHING_RECENT);
+
+    const error = await failure(twitterAdapter.publish(outgoingPost(), context));
+
+    expect(error.kind).toBe("permanent");
+    expect(error.message).toContain("X refused the text as a duplicate");
+    expect(error.message).toContain("check the account");
+    expect(standin.x.posts).toHaveLength(1);
+  });
+
+  it("recognises text that X returns with HTML entities", async () => {
+    const text = "Q&A at 5 <live>";
+    const context = await loseAnswer(text);
+
+    const result = await twitterAdapter.publish(outgoingPost({ text }), context);
+
+    expect(result.externalId).toBe(standin.x.posts[0]?.id);
+    expect(creates()).toHaveLength(1);
+  });
+
+  it("posts when the lookup is not permitted, and X's own refusal stops a duplicate", async () => {
+    const context = await loseAnswer();
+    const forbidden = JSON.stringify({ title: "Forbidden", status: 403, detail: "Forbidden" });
+    standin.failNext("GET /x/2/users/me", 403, 2, {}, forbidden);
+
+    const error = await failure(twitterAdapter.publish(outgoingPost(), context));
+
+    expect(error.kind).toBe("permanent");
+    expect(error.message).toContain("X refused the text as a duplicate");
+    expect(standin.x.posts).toHaveLength(1);
   });
 });
 

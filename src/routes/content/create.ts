@@ -91,7 +91,7 @@ export const createContentRoute = createRouter().openapi(route, async (c) => {
     row.platforms = [...new Set([...row.platforms, ...targets.map((t) => t.platform)])];
     checkPlatformRules(row.platforms as Platform[], row);
     const posts = insertPosts(db, { workspaceId, contentId: row.id, targets, scheduledAt, now });
-    statements.push(posts.statement);
+    statements.push(...posts.statements);
   }
   await db.batch(statements);
 

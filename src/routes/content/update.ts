@@ -87,10 +87,12 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
   const from = current.status as ContentStatus;
   const to = body.status ?? from;
   if (body.status) assertTransition(from, to);
-  // Scheduling or publishing creates posts, which is schedule:write's to allow.
+  // Making or cancelling posts is schedule:write's to allow, whichever route asks.
   const touchesPosts =
     to !== from || body.scheduled_at !== undefined || body.platforms !== undefined;
-  if ((to === "scheduled" || to === "published") && touchesPosts) {
+  const makesPosts = (to === "scheduled" || to === "published") && touchesPosts;
+  const cancelsPosts = from === "scheduled" && to !== from;
+  if (makesPosts || cancelsPosts) {
     assertScope(c.get("caller"), "schedule:write");
   }
 
@@ -170,7 +172,7 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
       }),
     );
     statements.push(
-      insertPosts(db, { workspaceId, contentId: id, targets, scheduledAt: at, now }).statement,
+      ...insertPosts(db, { workspaceId, contentId: id, targets, scheduledAt: at, now }).statements,
     );
   } else if (to === "scheduled" && textChanged(current, next)) {
     // Posts already waiting will carry the new text: it must still pass their platforms' rules.

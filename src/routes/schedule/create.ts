@@ -111,7 +111,7 @@ export const createScheduleRoute = createRouter().openapi(route, async (c) => {
   await db.batch([
     cancelOpenPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
     supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
-    posts.statement,
+    ...posts.statements,
     db
       .update(content)
       .set({ status: "scheduled", scheduledAt: at, platforms, updatedAt: now })
