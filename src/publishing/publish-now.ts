@@ -5,6 +5,7 @@ import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { Platform } from "../platforms/supported";
 import { assertTransition, type ContentStatus } from "../services/content-status";
+import { writeContentWith } from "../services/content-write";
 import type { PostTarget } from "../services/post-targets";
 import { checkPlatformRules, resolveTargets } from "../services/post-targets";
 import {
@@ -101,10 +102,8 @@ export async function publishNow(
   // The content says `scheduled` until the platforms have accepted it; the publisher moves
   // it to `published` (or `failed`) as the posts settle.
   const updated: ContentRow = { ...next, status: "scheduled", scheduledAt: now, updatedAt: now };
-  await db.batch([
-    cancelOpenPosts(db, { workspaceId, contentId: row.id, now }),
-    supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: retried, now }),
-    ...posts.statements,
+  await writeContentWith(
+    db,
     db
       .update(content)
       .set({
@@ -116,8 +115,19 @@ export async function publishNow(
         scheduledAt: now,
         updatedAt: now,
       })
-      .where(and(eq(content.id, row.id), eq(content.workspaceId, workspaceId))),
-  ]);
+      .where(
+        and(
+          eq(content.id, row.id),
+          eq(content.workspaceId, workspaceId),
+          eq(content.updatedAt, row.updatedAt),
+        ),
+      ),
+    [
+      cancelOpenPosts(db, { workspaceId, contentId: row.id, now }),
+      supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: retried, now }),
+      ...posts.statements,
+    ],
+  );
   await sendNow(db, queue, workspaceId, posts.postIds, logger);
 
   const postRows: PostRow[] = targets.map((t, i) => ({

@@ -11,6 +11,7 @@ import {
   CONTENT_STATUSES,
   type ContentStatus,
 } from "../../services/content-status";
+import { writeContentWith } from "../../services/content-write";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
 import {
@@ -181,7 +182,8 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
     statements.push(cancelOpenPosts(db, { workspaceId, contentId: id, now }));
   }
 
-  await db.batch([
+  await writeContentWith(
+    db,
     db
       .update(content)
       .set({
@@ -195,10 +197,15 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
         updatedAt: now,
       })
       .where(
-        and(eq(content.id, id), eq(content.workspaceId, workspaceId), isNull(content.deletedAt)),
+        and(
+          eq(content.id, id),
+          eq(content.workspaceId, workspaceId),
+          isNull(content.deletedAt),
+          eq(content.updatedAt, current.updatedAt),
+        ),
       ),
-    ...statements,
-  ]);
+    statements,
+  );
 
   return c.json(serializeContent(next), 200);
 });

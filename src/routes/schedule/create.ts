@@ -7,6 +7,7 @@ import { authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
 import { PLATFORMS } from "../../platforms/supported";
 import { type ContentStatus, canTransition } from "../../services/content-status";
+import { writeContentWith } from "../../services/content-write";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
 import {
@@ -108,15 +109,24 @@ export const createScheduleRoute = createRouter().openapi(route, async (c) => {
   const platforms = [...new Set([...row.platforms, ...scheduled])];
   const posts = insertPosts(db, { workspaceId, contentId: row.id, targets, scheduledAt: at, now });
 
-  await db.batch([
-    cancelOpenPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
-    supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
-    ...posts.statements,
+  await writeContentWith(
+    db,
     db
       .update(content)
       .set({ status: "scheduled", scheduledAt: at, platforms, updatedAt: now })
-      .where(and(eq(content.id, row.id), eq(content.workspaceId, workspaceId))),
-  ]);
+      .where(
+        and(
+          eq(content.id, row.id),
+          eq(content.workspaceId, workspaceId),
+          eq(content.updatedAt, row.updatedAt),
+        ),
+      ),
+    [
+      cancelOpenPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
+      supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
+      ...posts.statements,
+    ],
+  );
 
   return c.json(
     {
