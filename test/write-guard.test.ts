@@ -70,3 +70,50 @@ describe("failUnlessChanged", () => {
     expect(row?.title).toBe("Before");
   });
 });
+
+describe("insertPosts", () => {
+  it("fails the batch rather than add a post where one is already out", async () => {
+    const ws = await createWorkspace({ accounts: [] });
+    const db = database(env.DB);
+    const now = Date.now();
+    const id = `cnt_live_${now}`;
+    await db.insert(content).values({
+      id,
+      workspaceId: ws.workspaceId,
+      title: "Out already",
+      platforms: ["twitter"],
+      status: "scheduled",
+      createdAt: now,
+      updatedAt: now,
+    });
+    const { insertPosts } = await import("../src/services/schedule-writes");
+    const first = insertPosts(db, {
+      workspaceId: ws.workspaceId,
+      contentId: id,
+      targets: [{ platform: "twitter", accountId: null }],
+      scheduledAt: now,
+      now,
+    });
+    await db.batch(first.statements as [never, ...never[]]);
+    await env.DB.prepare("UPDATE scheduled_posts SET status = 'published' WHERE content_id = ?")
+      .bind(id)
+      .run();
+
+    const again = insertPosts(db, {
+      workspaceId: ws.workspaceId,
+      contentId: id,
+      targets: [{ platform: "twitter", accountId: null }],
+      scheduledAt: now,
+      now,
+    });
+    const error = await db.batch(again.statements as [never, ...never[]]).catch((e: unknown) => e);
+
+    expect(isStaleWrite(error)).toBe(true);
+    const rows = await env.DB.prepare(
+      "SELECT count(*) AS n FROM scheduled_posts WHERE content_id = ?",
+    )
+      .bind(id)
+      .first<{ n: number }>();
+    expect(rows?.n).toBe(1);
+  });
+});

@@ -64,8 +64,9 @@ export const idempotent = createMiddleware<AppEnv>(async (c, next) => {
   // Only this request's own reservation is finished or released: one taken over by a retry
   // (after IN_FLIGHT_MS) belongs to that retry now.
   const mine = and(where, eq(idempotencyKeys.createdAt, now), isNull(idempotencyKeys.status));
-  // A server error may succeed on retry, so it releases the key instead of pinning the failure.
-  if (c.res.status >= 500) {
+  // A server error or a conflict may succeed on retry, so it releases the key instead of
+  // pinning the failure.
+  if (c.res.status >= 500 || c.res.status === 409) {
     await db.delete(idempotencyKeys).where(mine);
     return;
   }

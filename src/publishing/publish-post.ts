@@ -39,6 +39,7 @@ type ClaimedPost = {
 
 const EARLY_WAIT_MS = 1500;
 const SETTLE_TRIES = 8;
+const SETTLE_MARGIN_MS = 30_000;
 
 export type Outcome =
   | { kind: "skipped"; reason: string }
@@ -261,15 +262,17 @@ export async function publishPost(
     externalId: result.externalId,
     url: result.url,
   });
-  // Tried for up to about a minute, well inside the lease, so a short D1 outage does not
-  // leave the post to be taken again by the cron; after that the adapter's saved state is
-  // what keeps a second attempt from posting twice.
+  // Tried for about half a minute, inside the lease, so a short D1 outage does not leave the
+  // post to be taken again by the cron; after that the adapter's saved state is what keeps a
+  // second attempt from posting twice.
+  // Never past the lease: after it, the cron may hand the post to another consumer.
+  const deadline = now + PUBLISHING_LEASE_MS - SETTLE_MARGIN_MS;
   for (let attempt = 1; ; attempt++) {
     try {
       await d1.batch(published);
       return { kind: "published", externalId: result.externalId };
     } catch (err) {
-      if (attempt >= SETTLE_TRIES) {
+      if (attempt >= SETTLE_TRIES || Date.now() >= deadline) {
         logger.error("published but could not record it", {
           post_id: post.id,
           external_id: result.externalId,

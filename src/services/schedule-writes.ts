@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../context";
-import { scheduledPosts } from "../db/schema";
+import { scheduledPosts, workspaces } from "../db/schema";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import type { PostTarget } from "./post-targets";
@@ -45,26 +45,28 @@ export function insertPosts(
     updatedAt: input.now,
   }));
   const ids = rows.map((r) => r.id);
+  const platforms = sql.join(
+    rows.map((r) => sql`${r.platform}`),
+    sql`, `,
+  );
   // The check that refused platforms already out ran a round trip earlier, and a consumer may
-  // have taken a post since. Re-checked in the same batch (one transaction), a new post for
-  // such a platform is cancelled at once and never sent.
+  // have taken a post since. Checked again inside the batch (one transaction), such a post
+  // fails the whole write, which the caller answers with 409 (see db/write-guard.ts).
+  // (A select over the workspace's own row: drizzle's D1 batch cannot bind raw statements.)
   const recheck = db
-    .update(scheduledPosts)
-    .set({ status: "cancelled" })
-    .where(
-      and(
-        inArray(scheduledPosts.id, ids),
-        sql`exists (select 1 from scheduled_posts live
-                     where live.workspace_id = ${input.workspaceId}
-                       and live.content_id = ${input.contentId}
-                       and live.platform = scheduled_posts.platform
-                       and live.status in ('publishing', 'published'))`,
-      ),
-    );
+    .select({
+      guard: sql`case when exists (
+        select 1 from scheduled_posts
+         where workspace_id = ${input.workspaceId} and content_id = ${input.contentId}
+           and platform in (${platforms}) and status in ('publishing', 'published'))
+      then json('stale row') else 1 end`,
+    })
+    .from(workspaces)
+    .where(eq(workspaces.id, input.workspaceId));
   return {
     scheduleId,
     postIds: ids,
-    statements: [db.insert(scheduledPosts).values(rows), recheck],
+    statements: rows.length > 0 ? [recheck, db.insert(scheduledPosts).values(rows)] : [],
   };
 }
 
