@@ -451,3 +451,26 @@ describe("RateLimiter Durable Object", () => {
     expect((await b.lease(lease())).granted).toBe(1);
   });
 });
+
+describe("requests with invalid tokens", () => {
+  it("carry rate-limit headers and are limited per address", async () => {
+    const overrides = { TOKEN_RATE_LIMIT_PER_MINUTE: "1" };
+    const bad = () =>
+      call(
+        new Request("https://api.momentik.test/v1/content", {
+          headers: { Authorization: "Bearer not.a.token", "CF-Connecting-IP": "203.0.113.77" },
+        }),
+        overrides,
+      );
+
+    const first = await bad();
+    expect(first.status).toBe(401);
+    expect(first.headers.get("X-RateLimit-Limit")).toBe("10");
+    expect(first.headers.get("X-RateLimit-Remaining")).toBe("9");
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await bad()).status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(9);
+    expect(statuses.at(-1)).toBe(429);
+  });
+});

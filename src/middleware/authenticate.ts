@@ -6,21 +6,28 @@ import { requireSigningSecret } from "../config";
 import type { AppEnv, Caller } from "../context";
 import { apiKeys, memberships } from "../db/schema";
 import { ApiError } from "../errors";
-import { rateLimitByCredential } from "./rate-limit";
+import { limitFailedAuthentication, rateLimitByCredential } from "./rate-limit";
 
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i;
 
 // Checks the token's signature and claims only. The credential's live state is checked
 // by `activeCredential`, after the rate limit, so a flood costs no database reads.
 export const verifyBearer = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization");
-  const match = header ? BEARER.exec(header) : null;
-  if (!match?.[1]) {
-    throw new ApiError("unauthorized", "Missing bearer token", null, {
-      "WWW-Authenticate": 'Bearer realm="momentik"',
-    });
+  let claims: Awaited<ReturnType<typeof verifyToken>>;
+  try {
+    const header = c.req.header("authorization");
+    const match = header ? BEARER.exec(header) : null;
+    if (!match?.[1]) {
+      throw new ApiError("unauthorized", "Missing bearer token", null, {
+        "WWW-Authenticate": 'Bearer realm="momentik"',
+      });
+    }
+    claims = await verifyToken(match[1], requireSigningSecret(c.env), c.get("config"));
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.code !== "unauthorized") throw err;
+    const limits = await limitFailedAuthentication(c);
+    throw new ApiError(err.code, err.message, err.details, { ...err.headers, ...limits });
   }
-  const claims = await verifyToken(match[1], requireSigningSecret(c.env), c.get("config"));
   c.set("caller", {
     workspaceId: claims.workspaceId,
     userId: claims.userId,

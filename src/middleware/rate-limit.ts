@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../context";
 import { ApiError } from "../errors";
@@ -75,3 +76,30 @@ export const rateLimitByAddress = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   apply(decision, c.res);
 });
+
+// Requests whose token fails verification have no credential to count against, so they are
+// counted per client address (ten times the token-exchange budget: a misconfigured client is
+// slowed, a guessing one is stopped). The answer still carries the rate-limit headers.
+export async function limitFailedAuthentication(
+  c: Context<AppEnv>,
+): Promise<Record<string, string>> {
+  const config = c.get("config");
+  if (!config.rateLimitEnabled) return {};
+  const address = c.req.header("cf-connecting-ip") ?? "local";
+  const limit = config.tokenRateLimitPerMinute * 10;
+  const decision = await leaseClient(c.env).take(
+    `unauthenticated:${address}`,
+    { limit, windowMs: WINDOW_MS, maxLease: 1 },
+    c.get("logger"),
+  );
+  const headers = rateLimitHeaders(decision, WINDOW_MS);
+  if (!decision.allowed) {
+    throw new ApiError(
+      "rate_limited",
+      "Too many requests with invalid tokens from this address",
+      null,
+      headers,
+    );
+  }
+  return headers;
+}
