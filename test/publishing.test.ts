@@ -135,14 +135,16 @@ describe("cron claim", () => {
 
   it("claims each post once when two cron runs overlap", async () => {
     const ws = await createWorkspace();
-    const { posts } = await scheduleContent(ws, ["twitter", "linkedin", "webhook"], inSeconds(30));
+    const { posts } = await scheduleContent(ws, ["twitter", "linkedin", "webhook"], inSeconds(90));
     const ids = new Set(posts.map((p) => p.id));
 
+    // Both runs at the minute the posts fall within.
+    const at = Date.now() + 60_000;
     const first = recordingQueue();
     const second = recordingQueue();
     await Promise.all([
-      enqueueDuePosts(env.DB, first.queue, logger),
-      enqueueDuePosts(env.DB, second.queue, logger),
+      enqueueDuePosts(env.DB, first.queue, logger, at),
+      enqueueDuePosts(env.DB, second.queue, logger, at),
     ]);
 
     const sent = [...first.sent, ...second.sent].filter((m) => ids.has(m.body.post_id));
@@ -180,8 +182,9 @@ describe("cron claim", () => {
 
   it("hands posts back to pending when the queue refuses them twice", async () => {
     const ws = await createWorkspace();
-    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(20));
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(90));
     const id = posts[0]?.id as string;
+    const at = Date.now() + 60_000;
     let calls = 0;
     const broken = {
       sendBatch: async () => {
@@ -190,14 +193,27 @@ describe("cron claim", () => {
       },
     } as unknown as Queue<PublishMessage>;
 
-    const report = await enqueueDuePosts(env.DB, broken, logger);
+    const report = await enqueueDuePosts(env.DB, broken, logger, at);
 
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(report.released).toBeGreaterThanOrEqual(1);
     expect((await post(id))?.status).toBe("pending");
     const next = recordingQueue();
-    await enqueueDuePosts(env.DB, next.queue, logger);
+    await enqueueDuePosts(env.DB, next.queue, logger, at);
     expect(next.sent.some((m) => m.body.post_id === id)).toBe(true);
+  });
+
+  it("queues a post due before the next cron run at once, when it is scheduled", async () => {
+    const ws = await createWorkspace();
+    const { posts } = await scheduleContent(ws, ["twitter"], inSeconds(20));
+    const id = posts[0]?.id as string;
+
+    const stored = await post(id);
+    expect(stored?.status === "queued" || stored?.status === "published").toBe(true);
+    // Nothing left for a cron run to send.
+    const { queue, sent } = recordingQueue();
+    await enqueueDuePosts(env.DB, queue, logger);
+    expect(sent.some((m) => m.body.post_id === id)).toBe(false);
   });
 
   it("takes again a post whose publishing lease ran out", async () => {
@@ -598,7 +614,11 @@ describe("POST /content/{id}/publish", () => {
 describe("the whole path", () => {
   it("goes from schedule through the cron and the real queue to published", async () => {
     const ws = await createWorkspace();
-    const { posts, contentId } = await scheduleContent(ws, ["twitter", "webhook"], inSeconds(1));
+    const { posts, contentId } = await scheduleContent(ws, ["twitter", "webhook"], inSeconds(90));
+    // As if the time had come: the cron, not the scheduling request, must send these.
+    await env.DB.prepare("UPDATE scheduled_posts SET scheduled_at = ? WHERE content_id = ?")
+      .bind(Date.now() + 1000, contentId)
+      .run();
 
     // The Worker's own cron handler, the real local publish queue, and its real consumer.
     const controller = createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" });

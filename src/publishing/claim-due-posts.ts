@@ -109,3 +109,49 @@ async function release(d1: D1Database, ids: string[]): Promise<number> {
   }
   return released;
 }
+
+// The cron claims posts due within a minute of each run, so one scheduled less than a minute
+// ahead, after this minute's run, would wait for the next run and go out late. Such posts are
+// claimed and queued at once instead, by the same kind of conditional update.
+export async function enqueueIfDueSoon(
+  d1: D1Database,
+  queue: Queue<PublishMessage>,
+  logger: Logger,
+  workspaceId: string,
+  postIds: string[],
+  now: number = Date.now(),
+): Promise<void> {
+  if (postIds.length === 0) return;
+  const result = await d1
+    .prepare(
+      `UPDATE scheduled_posts
+          SET status = 'queued', lease_until = max(scheduled_at, ?1) + ?2, updated_at = ?1
+        WHERE workspace_id = ?3 AND status = 'pending' AND scheduled_at < ?4
+          AND id IN (${postIds.map((_, i) => `?${i + 5}`).join(", ")})
+        RETURNING id, workspace_id, scheduled_at`,
+    )
+    .bind(now, QUEUED_LEASE_MS, workspaceId, now + CLAIM_HORIZON_MS, ...postIds)
+    .all<Claimed>();
+  const claimed = result.results;
+  if (claimed.length === 0) return;
+  try {
+    await sendWithOneRetry(
+      queue,
+      claimed.map((post) => ({
+        body: { post_id: post.id, workspace_id: post.workspace_id },
+        contentType: "json" as const,
+        delaySeconds: delaySeconds(post.scheduled_at, now),
+      })),
+    );
+  } catch (err) {
+    // The next cron run takes them instead.
+    await release(
+      d1,
+      claimed.map((p) => p.id),
+    );
+    logger.error("publish queue send failed", {
+      posts: claimed.length,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+}

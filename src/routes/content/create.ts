@@ -4,6 +4,7 @@ import { newId } from "../../ids";
 import { assertScope, authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
 import type { Platform } from "../../platforms/supported";
+import { enqueueIfDueSoon } from "../../publishing/claim-due-posts";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
 import { futureInstant } from "../../services/schedule-time";
 import { insertPosts, type Statement } from "../../services/schedule-writes";
@@ -80,6 +81,7 @@ export const createContentRoute = createRouter().openapi(route, async (c) => {
   };
 
   const statements: [Statement, ...Statement[]] = [db.insert(content).values(row)];
+  let postIds: string[] = [];
   if (scheduledAt !== null) {
     // Scheduling through content creates posts, which is schedule:write's to allow.
     assertScope(c.get("caller"), "schedule:write");
@@ -92,8 +94,10 @@ export const createContentRoute = createRouter().openapi(route, async (c) => {
     checkPlatformRules(row.platforms as Platform[], row);
     const posts = insertPosts(db, { workspaceId, contentId: row.id, targets, scheduledAt, now });
     statements.push(...posts.statements);
+    postIds = posts.postIds;
   }
   await db.batch(statements);
+  await enqueueIfDueSoon(c.env.DB, c.env.PUBLISH_QUEUE, c.get("logger"), workspaceId, postIds);
 
   return c.json(serializeContent(row), 201, { Location: `/v1/content/${row.id}` });
 });

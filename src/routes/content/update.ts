@@ -4,6 +4,7 @@ import { content, scheduledPosts } from "../../db/schema";
 import { fieldError } from "../../errors";
 import { assertScope, authorize } from "../../middleware/authenticate";
 import type { Platform } from "../../platforms/supported";
+import { enqueueIfDueSoon } from "../../publishing/claim-due-posts";
 import { publishNow } from "../../publishing/publish-now";
 import { findContent } from "../../services/content-lookup";
 import {
@@ -133,6 +134,7 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
   };
 
   const statements: Statement[] = [];
+  let postIds: string[] = [];
   const timingChanged =
     next.scheduledAt !== current.scheduledAt ||
     [...next.platforms].sort().join() !== [...current.platforms].sort().join();
@@ -172,9 +174,9 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
         now,
       }),
     );
-    statements.push(
-      ...insertPosts(db, { workspaceId, contentId: id, targets, scheduledAt: at, now }).statements,
-    );
+    const posts = insertPosts(db, { workspaceId, contentId: id, targets, scheduledAt: at, now });
+    statements.push(...posts.statements);
+    postIds = posts.postIds;
   } else if (to === "scheduled" && textChanged(current, next)) {
     // Posts already waiting will carry the new text: it must still pass their platforms' rules.
     checkPlatformRules(next.platforms as Platform[], next);
@@ -206,6 +208,7 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
       ),
     statements,
   );
+  await enqueueIfDueSoon(c.env.DB, c.env.PUBLISH_QUEUE, c.get("logger"), workspaceId, postIds);
 
   return c.json(serializeContent(next), 200);
 });

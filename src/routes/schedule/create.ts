@@ -6,6 +6,7 @@ import { ApiError, fieldError } from "../../errors";
 import { authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
 import { PLATFORMS } from "../../platforms/supported";
+import { enqueueIfDueSoon } from "../../publishing/claim-due-posts";
 import { type ContentStatus, canTransition } from "../../services/content-status";
 import { writeContentWith } from "../../services/content-write";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
@@ -126,6 +127,14 @@ export const createScheduleRoute = createRouter().openapi(route, async (c) => {
       supersedeFailedPosts(db, { workspaceId, contentId: row.id, platforms: scheduled, now }),
       ...posts.statements,
     ],
+  );
+
+  await enqueueIfDueSoon(
+    c.env.DB,
+    c.env.PUBLISH_QUEUE,
+    c.get("logger"),
+    workspaceId,
+    posts.postIds,
   );
 
   return c.json(
