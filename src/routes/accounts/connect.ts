@@ -3,12 +3,10 @@ import { and, eq, isNull } from "drizzle-orm";
 import { randomSecret, seal } from "../../crypto/credential-box";
 import { isUniqueViolation } from "../../db/constraint-errors";
 import { accounts } from "../../db/schema";
-import { validationFailed } from "../../errors";
 import { newId } from "../../ids";
 import { authorize } from "../../middleware/authenticate";
-import { adapterFor } from "../../platforms/registry";
 import { PLATFORMS } from "../../platforms/supported";
-import { isLocalEnvironment, isPrivateHost } from "../../services/public-url";
+import { checkCredentials } from "../../services/account-credentials";
 import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { createRouter } from "../router";
 import { AccountSchema, serializeAccount } from "./account-schema";
@@ -46,14 +44,6 @@ const route = createRoute({
   },
 });
 
-function credentialError(issues: { path: PropertyKey[]; message: string }[]) {
-  const fields = issues.map((i) => ({
-    field: ["credentials", ...i.path.map(String)].join("."),
-    message: i.message,
-  }));
-  return validationFailed(fields);
-}
-
 export const connectAccountRoute = createRouter().openapi(route, async (c) => {
   const body = c.req.valid("json");
   const { workspaceId } = c.get("caller");
@@ -66,14 +56,7 @@ export const connectAccountRoute = createRouter().openapi(route, async (c) => {
     shownSecret = `whsec_${randomSecret(24)}`;
     credentials.signing_secret = shownSecret;
   }
-  const parsed = adapterFor(body.platform).credentialsSchema.safeParse(credentials);
-  if (!parsed.success) throw credentialError(parsed.error.issues);
-  if (body.platform === "webhook") {
-    const url = new URL(parsed.data.url as string);
-    if (!isLocalEnvironment(c.env) && (url.protocol !== "https:" || isPrivateHost(url.hostname))) {
-      throw credentialError([{ path: ["url"], message: "must be a public https URL" }]);
-    }
-  }
+  const checked = checkCredentials(c.env, body.platform, credentials);
 
   const hasDefault = await db
     .select({ id: accounts.id })
@@ -89,7 +72,7 @@ export const connectAccountRoute = createRouter().openapi(route, async (c) => {
     .get();
 
   const id = newId("acc");
-  const sealed = await seal(c.env.CREDENTIAL_KEYS, `${workspaceId}/${id}`, parsed.data);
+  const sealed = await seal(c.env.CREDENTIAL_KEYS, `${workspaceId}/${id}`, checked);
   const row = {
     id,
     workspaceId,
