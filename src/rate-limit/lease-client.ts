@@ -121,11 +121,10 @@ export class LeaseClient {
 
   private async lease(name: string, bucket: Bucket, options: LimiterOptions) {
     const now = Date.now();
-    // Size the lease to the demand in sight: the requests waiting now, or twice the last
-    // lease when that one ran out well inside its hold; one when the isolate is quiet.
-    const busy = bucket.leasedAt > 0 && now - bucket.leasedAt < HOLD_MS / 2;
-    const wanted = Math.max(1 + bucket.waiting, busy ? bucket.leaseSize * 2 : 1);
-    const size = Math.min(options.maxLease, wanted);
+    const size = Math.min(
+      options.maxLease,
+      Math.max(1 + bucket.waiting, nextLeaseSize(bucket, now)),
+    );
     bucket.leaseSize = Math.max(1, size);
     bucket.leasedAt = now;
 
@@ -223,4 +222,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => {
     if (timer !== null) clearTimeout(timer);
   });
+}
+
+// Sizes a lease to the demand the last one met: used up in under half its hold, twice as
+// many; used up within its hold, as many; lapsed with tokens left, half as many; a key quiet
+// for a while starts again at one. Resetting to one after every slower lease would make a key
+// at a steady few requests a second ask the object every few requests.
+function nextLeaseSize(bucket: Bucket, now: number): number {
+  if (bucket.leasedAt === 0 || now - bucket.leasedAt > 5 * HOLD_MS) return 1;
+  const usedUp = bucket.tokens === 0;
+  if (usedUp && now - bucket.leasedAt < HOLD_MS / 2) return bucket.leaseSize * 2;
+  if (usedUp) return bucket.leaseSize;
+  return Math.max(1, Math.floor(bucket.leaseSize / 2));
 }
