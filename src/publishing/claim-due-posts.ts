@@ -10,7 +10,7 @@ export const QUEUED_LEASE_MS = 5 * 60_000;
 const CLAIM_BATCH = 500;
 const SEND_BATCH = 100;
 
-type Claimed = { id: string; workspace_id: string; scheduled_at: number };
+export type Claimed = { id: string; workspace_id: string; scheduled_at: number };
 
 // One conditional UPDATE ... RETURNING: D1 runs statements one at a time, so two runs that
 // overlap can never both move the same row out of `pending` (or out of an expired lease).
@@ -52,32 +52,49 @@ export async function enqueueDuePosts(
     const claimed = await claimBatch(d1, now);
     report.claimed += claimed.length;
 
-    for (let i = 0; i < claimed.length; i += SEND_BATCH) {
-      const chunk = claimed.slice(i, i + SEND_BATCH);
-      const messages = chunk.map((post) => ({
-        body: { post_id: post.id, workspace_id: post.workspace_id },
-        contentType: "json" as const,
-        delaySeconds: delaySeconds(post.scheduled_at, now),
-      }));
-      try {
-        await sendWithOneRetry(queue, messages);
-        report.enqueued += chunk.length;
-      } catch (err) {
-        // Hand the posts straight back so the next run takes them, rather than waiting out
-        // the lease.
-        report.released += await release(
-          d1,
-          chunk.map((p) => p.id),
-        );
-        logger.error("publish queue send failed", {
-          posts: chunk.length,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      }
-    }
+    const sent = await sendClaimed(d1, queue, logger, claimed, now);
+    report.enqueued += sent.enqueued;
+    report.released += sent.released;
     // A queue that refuses sends would hand the same posts back and forth: stop this run.
     if (claimed.length < CLAIM_BATCH || report.released > 0) return report;
   }
+}
+
+// Sends claimed posts in chunks, each with the delay that lands it on its second. A chunk the
+// queue refuses is handed straight back to `pending`, so the next run takes it rather than
+// waiting out the lease.
+export async function sendClaimed(
+  d1: D1Database,
+  queue: Queue<PublishMessage>,
+  logger: Logger,
+  claimed: Claimed[],
+  now: number,
+): Promise<{ enqueued: number; released: number }> {
+  const outcome = { enqueued: 0, released: 0 };
+  for (let i = 0; i < claimed.length; i += SEND_BATCH) {
+    const chunk = claimed.slice(i, i + SEND_BATCH);
+    try {
+      await sendWithOneRetry(
+        queue,
+        chunk.map((post) => ({
+          body: { post_id: post.id, workspace_id: post.workspace_id },
+          contentType: "json" as const,
+          delaySeconds: delaySeconds(post.scheduled_at, now),
+        })),
+      );
+      outcome.enqueued += chunk.length;
+    } catch (err) {
+      outcome.released += await release(
+        d1,
+        chunk.map((p) => p.id),
+      );
+      logger.error("publish queue send failed", {
+        posts: chunk.length,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+  return outcome;
 }
 
 // A burst of thousands of posts can meet the queue's own throughput limit; one short pause
@@ -132,26 +149,5 @@ export async function enqueueIfDueSoon(
     )
     .bind(now, QUEUED_LEASE_MS, workspaceId, now + CLAIM_HORIZON_MS, ...postIds)
     .all<Claimed>();
-  const claimed = result.results;
-  if (claimed.length === 0) return;
-  try {
-    await sendWithOneRetry(
-      queue,
-      claimed.map((post) => ({
-        body: { post_id: post.id, workspace_id: post.workspace_id },
-        contentType: "json" as const,
-        delaySeconds: delaySeconds(post.scheduled_at, now),
-      })),
-    );
-  } catch (err) {
-    // The next cron run takes them instead.
-    await release(
-      d1,
-      claimed.map((p) => p.id),
-    );
-    logger.error("publish queue send failed", {
-      posts: claimed.length,
-      error: err instanceof Error ? err.message : String(err),
-    });
-  }
+  await sendClaimed(d1, queue, logger, result.results, now);
 }

@@ -1,6 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../context";
-import { content, scheduledPosts } from "../db/schema";
+import { content } from "../db/schema";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { Platform } from "../platforms/supported";
@@ -12,12 +12,11 @@ import {
   cancelOpenPosts,
   insertPosts,
   livePlatforms,
-  type Statement,
+  type PostRow,
   supersedeFailedPosts,
   withoutLive,
 } from "../services/schedule-writes";
-import { QUEUED_LEASE_MS } from "./claim-due-posts";
-import type { PublishMessage } from "./messages";
+import { QUEUED_LEASE_MS, sendClaimed } from "./claim-due-posts";
 
 // Posts for "publish now": they skip the cron and go to the queue at once, already queued.
 export function queuedPostsNow(
@@ -32,50 +31,13 @@ export function queuedPostsNow(
   });
 }
 
-// Called after the batch that created the posts committed. If the queue refuses them, they
-// fall back to `pending` due now, so the next cron run (within a minute) sends them.
-export async function sendNow(
-  db: Database,
-  queue: Queue<PublishMessage>,
-  workspaceId: string,
-  postIds: string[],
-  logger: Logger,
-): Promise<void> {
-  if (postIds.length === 0) return;
-  try {
-    await queue.sendBatch(
-      postIds.map((id) => ({
-        body: { post_id: id, workspace_id: workspaceId },
-        contentType: "json",
-      })),
-    );
-  } catch (err) {
-    logger.error("publish queue send failed; leaving posts to the cron", {
-      posts: postIds.length,
-      error: err instanceof Error ? err.message : String(err),
-    });
-    const fallback: Statement = db
-      .update(scheduledPosts)
-      .set({ status: "pending", leaseUntil: null })
-      .where(
-        and(
-          eq(scheduledPosts.workspaceId, workspaceId),
-          eq(scheduledPosts.status, "queued"),
-          inArray(scheduledPosts.id, postIds),
-        ),
-      );
-    await db.batch([fallback]);
-  }
-}
-
 type ContentRow = typeof content.$inferSelect;
-type PostRow = typeof scheduledPosts.$inferSelect;
 
 // "Publish now" for PUT status=published and POST /content/{id}/publish: the same checks as a
 // schedule, posts created already queued, and the messages sent at once.
 export async function publishNow(
   db: Database,
-  queue: Queue<PublishMessage>,
+  env: Cloudflare.Env,
   logger: Logger,
   workspaceId: string,
   row: ContentRow,
@@ -128,26 +90,14 @@ export async function publishNow(
       ...posts.statements,
     ],
   );
-  await sendNow(db, queue, workspaceId, posts.postIds, logger);
-
-  const postRows: PostRow[] = targets.map((t, i) => ({
-    id: posts.postIds[i] as string,
-    scheduleId: posts.scheduleId,
-    workspaceId,
-    contentId: row.id,
-    platform: t.platform,
-    accountId: t.accountId,
-    scheduledAt: now,
-    status: "queued",
-    attempts: 0,
-    lastError: null,
-    externalId: null,
-    externalUrl: null,
-    leaseUntil: null,
-    publishState: null,
-    publishedAt: null,
-    createdAt: now,
-    updatedAt: now,
+  // Sent once the batch committed; a refused send falls back to `pending`, due now, so the
+  // next cron run (within a minute) sends them.
+  const claimed = posts.rows.map((p) => ({
+    id: p.id,
+    workspace_id: p.workspaceId,
+    scheduled_at: p.scheduledAt,
   }));
-  return { content: updated, posts: postRows };
+  await sendClaimed(env.DB, env.PUBLISH_QUEUE, logger, claimed, now);
+
+  return { content: updated, posts: posts.rows };
 }

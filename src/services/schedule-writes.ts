@@ -7,6 +7,7 @@ import { newId } from "../ids";
 import type { PostTarget } from "./post-targets";
 
 export type Statement = BatchItem<"sqlite">;
+export type PostRow = typeof scheduledPosts.$inferSelect;
 
 // Posts not yet taken by the publisher: they can still be cancelled or replaced. A queued
 // post whose message arrives after cancellation is skipped by the consumer.
@@ -29,9 +30,10 @@ export function insertPosts(
     status?: "pending" | "queued";
     leaseUntil?: number | null;
   },
-): { scheduleId: string; postIds: string[]; statements: Statement[] } {
+): { scheduleId: string; postIds: string[]; rows: PostRow[]; statements: Statement[] } {
   const scheduleId = newId("scd");
-  const rows = input.targets.map((target) => ({
+  // Whole rows, as stored, so callers can answer with them without reading them back.
+  const rows: PostRow[] = input.targets.map((target) => ({
     id: newId("scd"),
     scheduleId,
     workspaceId: input.workspaceId,
@@ -40,7 +42,13 @@ export function insertPosts(
     accountId: target.accountId,
     scheduledAt: input.scheduledAt,
     status: input.status ?? "pending",
+    attempts: 0,
+    lastError: null,
+    externalId: null,
+    externalUrl: null,
     leaseUntil: input.leaseUntil ?? null,
+    publishState: null,
+    publishedAt: null,
     createdAt: input.now,
     updatedAt: input.now,
   }));
@@ -66,6 +74,7 @@ export function insertPosts(
   return {
     scheduleId,
     postIds: ids,
+    rows,
     statements: rows.length > 0 ? [recheck, db.insert(scheduledPosts).values(rows)] : [],
   };
 }

@@ -34,7 +34,7 @@ export const publishContentRoute = createRouter().openapi(route, async (c) => {
   const { workspaceId } = c.get("caller");
   const db = c.get("db");
   const row = await findContent(db, workspaceId, id);
-  const result = await publishNow(db, c.env.PUBLISH_QUEUE, c.get("logger"), workspaceId, row);
+  const result = await publishNow(db, c.env, c.get("logger"), workspaceId, row);
   return c.json(
     { content: serializeContent(result.content), posts: result.posts.map(serializePostDetail) },
     202,

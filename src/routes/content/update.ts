@@ -106,14 +106,7 @@ export const updateContentRoute = createRouter().openapi(route, async (c) => {
       platforms: body.platforms ?? current.platforms,
       media: body.media ?? current.media,
     };
-    const result = await publishNow(
-      db,
-      c.env.PUBLISH_QUEUE,
-      c.get("logger"),
-      workspaceId,
-      current,
-      changes,
-    );
+    const result = await publishNow(db, c.env, c.get("logger"), workspaceId, current, changes);
     return c.json(serializeContent(result.content), 202);
   }
 
