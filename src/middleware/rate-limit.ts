@@ -52,27 +52,39 @@ export const rateLimitByCredential = createMiddleware<AppEnv>(async (c, next) =>
   apply(decision, c.res);
 });
 
-// Unauthenticated token exchange is limited per client address, exactly (no leases), so
-// secrets cannot be guessed at speed.
-export const rateLimitByAddress = createMiddleware<AppEnv>(async (c, next) => {
-  const config = c.get("config");
-  if (!config.rateLimitEnabled) return next();
-
+// Counts a request against a per-address budget, exactly (no leases), and answers 429 when it
+// is spent; otherwise hands back the headers the response carries.
+async function takeForAddress(
+  c: Context<AppEnv>,
+  bucket: string,
+  limit: number,
+  refusal: string,
+): Promise<Decision> {
   const address = c.req.header("cf-connecting-ip") ?? "local";
-  const limit = config.tokenRateLimitPerMinute;
   const decision = await leaseClient(c.env).take(
-    `ip:${address}`,
+    `${bucket}:${address}`,
     { limit, windowMs: WINDOW_MS, maxLease: 1 },
     c.get("logger"),
   );
   if (!decision.allowed) {
-    throw new ApiError(
-      "rate_limited",
-      `Too many token requests from this address; limit is ${limit} per minute`,
-      null,
-      rateLimitHeaders(decision, WINDOW_MS),
-    );
+    throw new ApiError("rate_limited", refusal, null, rateLimitHeaders(decision, WINDOW_MS));
   }
+  return decision;
+}
+
+// Unauthenticated token exchange is limited per client address, so secrets cannot be guessed
+// at speed.
+export const rateLimitByAddress = createMiddleware<AppEnv>(async (c, next) => {
+  const config = c.get("config");
+  if (!config.rateLimitEnabled) return next();
+
+  const limit = config.tokenRateLimitPerMinute;
+  const decision = await takeForAddress(
+    c,
+    "ip",
+    limit,
+    `Too many token requests from this address; limit is ${limit} per minute`,
+  );
   await next();
   apply(decision, c.res);
 });
@@ -85,21 +97,11 @@ export async function limitFailedAuthentication(
 ): Promise<Record<string, string>> {
   const config = c.get("config");
   if (!config.rateLimitEnabled) return {};
-  const address = c.req.header("cf-connecting-ip") ?? "local";
-  const limit = config.tokenRateLimitPerMinute * 10;
-  const decision = await leaseClient(c.env).take(
-    `unauthenticated:${address}`,
-    { limit, windowMs: WINDOW_MS, maxLease: 1 },
-    c.get("logger"),
+  const decision = await takeForAddress(
+    c,
+    "unauthenticated",
+    config.tokenRateLimitPerMinute * 10,
+    "Too many requests with invalid tokens from this address",
   );
-  const headers = rateLimitHeaders(decision, WINDOW_MS);
-  if (!decision.allowed) {
-    throw new ApiError(
-      "rate_limited",
-      "Too many requests with invalid tokens from this address",
-      null,
-      headers,
-    );
-  }
-  return headers;
+  return rateLimitHeaders(decision, WINDOW_MS);
 }
