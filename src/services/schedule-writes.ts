@@ -1,7 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../context";
-import { scheduledPosts, workspaces } from "../db/schema";
+import { scheduledPosts } from "../db/schema";
+import { failWhen } from "../db/write-guard";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import type { PostTarget } from "./post-targets";
@@ -58,19 +59,15 @@ export function insertPosts(
     sql`, `,
   );
   // The check that refused platforms already out ran a round trip earlier, and a consumer may
-  // have taken a post since. Checked again inside the batch (one transaction), such a post
-  // fails the whole write, which the caller answers with 409 (see db/write-guard.ts).
-  // (A select over the workspace's own row: drizzle's D1 batch cannot bind raw statements.)
-  const recheck = db
-    .select({
-      guard: sql`case when exists (
-        select 1 from scheduled_posts
-         where workspace_id = ${input.workspaceId} and content_id = ${input.contentId}
-           and platform in (${platforms}) and status in ('publishing', 'published'))
-      then json('stale row') else 1 end`,
-    })
-    .from(workspaces)
-    .where(eq(workspaces.id, input.workspaceId));
+  // have taken a post since. Checked again inside the batch, such a post fails the whole
+  // write, which the caller answers with 409.
+  const recheck = failWhen(
+    db,
+    sql`exists (
+      select 1 from scheduled_posts
+       where workspace_id = ${input.workspaceId} and content_id = ${input.contentId}
+         and platform in (${platforms}) and status in ('publishing', 'published'))`,
+  );
   return {
     scheduleId,
     postIds: ids,
