@@ -1,5 +1,10 @@
 import { fieldError } from "../errors";
-import { SCHEDULE_GRACE_MS, SCHEDULE_HORIZON_MS } from "./schedule-writes";
+
+// A schedule can be this far in the past and still be accepted: the client's clock and the
+// request's trip over the network together may lag a little behind ours.
+const SCHEDULE_GRACE_MS = 60_000;
+// Nothing further out than this; a year covers every campaign calendar we have seen.
+const SCHEDULE_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
 
 // Turns an ISO instant (any offset) into UTC milliseconds and checks it is a time a post
 // can still go out at. `field` names the request field in the error.

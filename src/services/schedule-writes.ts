@@ -14,12 +14,6 @@ export type PostRow = typeof scheduledPosts.$inferSelect;
 // post whose message arrives after cancellation is skipped by the consumer.
 export const OPEN_POST_STATUSES = ["pending", "queued"] as const;
 
-// A schedule can be this far in the past and still be accepted: the client's clock and the
-// request's trip over the network together may lag a little behind ours.
-export const SCHEDULE_GRACE_MS = 60_000;
-// Nothing further out than this; a year covers every campaign calendar we have seen.
-export const SCHEDULE_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
-
 export function insertPosts(
   db: Database,
   input: {

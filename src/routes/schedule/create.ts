@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../../context";
 import { content } from "../../db/schema";
 import { ApiError, fieldError } from "../../errors";
@@ -7,6 +7,7 @@ import { authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
 import { PLATFORMS } from "../../platforms/supported";
 import { enqueueIfDueSoon } from "../../publishing/claim-due-posts";
+import { contentIfAny } from "../../services/content-lookup";
 import { type ContentStatus, canTransition } from "../../services/content-status";
 import { writeContentWith } from "../../services/content-write";
 import { checkPlatformRules, resolveTargets } from "../../services/post-targets";
@@ -73,11 +74,7 @@ const route = createRoute({
 });
 
 async function schedulableContent(db: Database, workspaceId: string, id: string) {
-  const row = await db
-    .select()
-    .from(content)
-    .where(and(eq(content.id, id), eq(content.workspaceId, workspaceId), isNull(content.deletedAt)))
-    .get();
+  const row = await contentIfAny(db, workspaceId, id);
   // The id is a field of the body, so an unknown one is a validation failure, not a 404.
   if (!row) {
     throw fieldError("content_id", "no such content in this workspace");
