@@ -2,31 +2,12 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/app";
+import { expectError } from "./helpers/api-errors";
 import { api, createWorkspace, json, type Workspace } from "./helpers/fixtures";
 
 const ONE_MB = 1024 * 1024;
 const ORIGIN = "https://app.example.test";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-type ErrorEnvelope = {
-  error: { code: string; message: string; details: unknown };
-  request_id: string;
-};
-
-// Every error, whatever produced it, has the same envelope and the id it was logged under.
-async function expectError(res: Response, status: number, code: string): Promise<ErrorEnvelope> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = await json<ErrorEnvelope>(res);
-  expect(Object.keys(body).sort()).toEqual(["error", "request_id"]);
-  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message"]);
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe("string");
-  expect(body.error.message.length).toBeGreaterThan(0);
-  expect(body.request_id).toMatch(/\S/);
-  expect(res.headers.get("X-Request-Id")).toBe(body.request_id);
-  return body;
-}
 
 function streamOf(totalBytes: number, chunkBytes = 64 * 1024): ReadableStream<Uint8Array> {
   let sent = 0;

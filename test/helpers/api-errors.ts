@@ -5,14 +5,19 @@ export type ErrorBody = {
   request_id: string;
 };
 
-// Checks the status and the code of the error envelope and hands the body back.
+// Every error, whatever produced it, has the same envelope and the id it was logged under.
+// Checks that, the status and the code, and hands the body back.
 export async function expectError(res: Response, status: number, code: string) {
   const text = await res.text();
   expect(res.status, text).toBe(status);
+  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
   const body = JSON.parse(text) as ErrorBody;
+  expect(Object.keys(body).sort()).toEqual(["error", "request_id"]);
+  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message"]);
   expect(body.error.code).toBe(code);
-  expect(body.error.message).toEqual(expect.any(String));
-  expect(body.request_id).toEqual(expect.any(String));
+  expect(body.error.message).toMatch(/\S/);
+  expect(body.request_id).toMatch(/\S/);
+  expect(res.headers.get("X-Request-Id")).toBe(body.request_id);
   return body;
 }
 
