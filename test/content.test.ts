@@ -13,6 +13,7 @@ import {
   json,
   type Workspace,
 } from "./helpers/fixtures";
+import { IMAGE, type Pagination, type ScheduledPost } from "./helpers/shapes";
 
 type Content = {
   id: string;
@@ -28,20 +29,11 @@ type Content = {
 };
 type ContentList = {
   data: Content[];
-  pagination: { page: number; per_page: number; total: number };
+  pagination: Pagination;
 };
-type Post = {
-  id: string;
-  schedule_id: string;
-  content_id: string;
-  platform: string;
-  scheduled_at: string;
-  status: string;
-};
+type Post = ScheduledPost;
 
 const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-// Instagram needs exactly one image or video to schedule; the other platforms accept media.
-const IMAGE = { url: "https://cdn.example.test/a.jpg", type: "image" };
 
 async function createContent(ws: Workspace, body: Record<string, unknown>): Promise<Content> {
   const res = await api("/content", { method: "POST", token: ws.token, body });

@@ -10,18 +10,12 @@ import {
   json,
   type Workspace,
 } from "./helpers/fixtures";
+import { IMAGE, type Pagination, type ScheduledPost } from "./helpers/shapes";
 
-type Post = {
-  id: string;
-  schedule_id: string;
-  content_id: string;
-  platform: string;
-  scheduled_at: string;
-  status: string;
-};
+type Post = ScheduledPost;
 type PostList = {
   scheduled_posts: Post[];
-  pagination: { page: number; per_page: number; total: number };
+  pagination: Pagination;
 };
 type Created = {
   schedule_id: string;
@@ -30,9 +24,6 @@ type Created = {
   scheduled_at: string;
   posts: { id: string; platform: string; account_id: string }[];
 };
-
-// Instagram needs exactly one image or video; the other platforms accept (and for now ignore) it.
-const IMAGE = { url: "https://cdn.example.test/a.jpg", type: "image" };
 
 const seconds = (iso: string) => iso.replace(/\.\d{3}Z$/, "Z");
 
