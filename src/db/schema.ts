@@ -224,3 +224,6 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.key] })],
 );
+
+export type ContentRow = typeof content.$inferSelect;
+export type PostRow = typeof scheduledPosts.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../context";
-import { content } from "../db/schema";
+import { type ContentRow, content, type PostRow } from "../db/schema";
 import { ApiError } from "../errors";
 import type { Logger } from "../logger";
 import type { Platform } from "../platforms/supported";
@@ -12,7 +12,6 @@ import {
   cancelOpenPosts,
   insertPosts,
   livePlatforms,
-  type PostRow,
   supersedeFailedPosts,
   withoutLive,
 } from "../services/schedule-writes";
@@ -30,8 +29,6 @@ export function queuedPostsNow(
     leaseUntil: input.now + QUEUED_LEASE_MS,
   });
 }
-
-type ContentRow = typeof content.$inferSelect;
 
 // "Publish now" for PUT status=published and POST /content/{id}/publish: the same checks as a
 // schedule, posts created already queued, and the messages sent at once.

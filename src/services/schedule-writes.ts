@@ -1,14 +1,13 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { Database } from "../context";
-import { scheduledPosts } from "../db/schema";
+import { type PostRow, scheduledPosts } from "../db/schema";
 import { failWhen } from "../db/write-guard";
 import { ApiError } from "../errors";
 import { newId } from "../ids";
 import type { PostTarget } from "./post-targets";
 
 export type Statement = BatchItem<"sqlite">;
-export type PostRow = typeof scheduledPosts.$inferSelect;
 
 // Posts not yet taken by the publisher: they can still be cancelled or replaced. A queued
 // post whose message arrives after cancellation is skipped by the consumer.

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { content } from "../../db/schema";
+import type { ContentRow } from "../../db/schema";
 import { PLATFORMS } from "../../platforms/supported";
 import { CONTENT_STATUSES } from "../../services/content-status";
 import { toIso, toIsoOrNull } from "../../time";
@@ -38,8 +38,6 @@ export const ContentSchema = z
     updated_at: z.string(),
   })
   .openapi("Content");
-
-export type ContentRow = typeof content.$inferSelect;
 
 export function serializeContent(row: ContentRow): z.infer<typeof ContentSchema> {
   return {

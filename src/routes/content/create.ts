@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { content } from "../../db/schema";
+import { type ContentRow, content } from "../../db/schema";
 import { newId } from "../../ids";
 import { assertScope, authorize } from "../../middleware/authenticate";
 import { idempotent } from "../../middleware/idempotency";
@@ -13,7 +13,6 @@ import { errorResponses, jsonBody, jsonResponse } from "../openapi-errors";
 import { Instant } from "../query-params";
 import { createRouter } from "../router";
 import {
-  type ContentRow,
   ContentSchema,
   Description,
   MediaList,

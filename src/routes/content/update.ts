@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { content, scheduledPosts } from "../../db/schema";
+import { type ContentRow, content, scheduledPosts } from "../../db/schema";
 import { fieldError } from "../../errors";
 import { assertScope, authorize } from "../../middleware/authenticate";
 import type { Platform } from "../../platforms/supported";
@@ -29,7 +29,6 @@ import { Instant } from "../query-params";
 import { createRouter } from "../router";
 import {
   ContentIdParam,
-  type ContentRow,
   ContentSchema,
   Description,
   MediaList,

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { scheduledPosts } from "../../db/schema";
+import { type PostRow, scheduledPosts } from "../../db/schema";
 import { notFound } from "../../errors";
 import { authorize } from "../../middleware/authenticate";
 import { toIsoOrNull } from "../../time";
@@ -39,9 +39,7 @@ const route = createRoute({
   },
 });
 
-type Row = typeof scheduledPosts.$inferSelect;
-
-export function serializePostDetail(row: Row): z.infer<typeof PostDetail> {
+export function serializePostDetail(row: PostRow): z.infer<typeof PostDetail> {
   return {
     ...serializePost(row),
     account_id: row.accountId,

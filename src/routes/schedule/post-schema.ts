@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { scheduledPosts } from "../../db/schema";
+import type { PostRow } from "../../db/schema";
 import { PLATFORMS } from "../../platforms/supported";
 import { toIso } from "../../time";
 
@@ -23,9 +23,7 @@ export const ScheduledPostSchema = z
   })
   .openapi("ScheduledPost");
 
-type Row = typeof scheduledPosts.$inferSelect;
-
-export function serializePost(row: Row): z.infer<typeof ScheduledPostSchema> {
+export function serializePost(row: PostRow): z.infer<typeof ScheduledPostSchema> {
   return {
     id: row.id,
     schedule_id: row.scheduleId,
