@@ -228,7 +228,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 // many; used up within its hold, as many; lapsed with tokens left, half as many; a key quiet
 // for a while starts again at one. Resetting to one after every slower lease would make a key
 // at a steady few requests a second ask the object every few requests.
-function nextLeaseSize(bucket: Bucket, now: number): number {
+export function nextLeaseSize(
+  bucket: Pick<Bucket, "leasedAt" | "leaseSize" | "tokens">,
+  now: number,
+): number {
   if (bucket.leasedAt === 0 || now - bucket.leasedAt > 5 * HOLD_MS) return 1;
   const usedUp = bucket.tokens === 0;
   if (usedUp && now - bucket.leasedAt < HOLD_MS / 2) return bucket.leaseSize * 2;
